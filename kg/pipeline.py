@@ -1,0 +1,131 @@
+"""``build``: files in, graph and output files out. The one function the CLI's ``kg build`` calls."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .config import Settings
+from .corpus import Document, read_corpus
+from .export import write_all, write_atomic
+from .extract import Extraction, Extractor
+from .graph import Abbreviation, add_layout, analyze, build_graph
+from .render import render_page
+from .vocab import Vocabulary, load_vocabulary
+
+__all__ = ["BuildResult", "build", "extract_documents"]
+
+
+@dataclass
+class BuildResult:
+    """What a build made: the graph, the files written and the figures the summary shows."""
+
+    graph: nx.MultiDiGraph
+    documents: int
+    written: list[Path] = field(default_factory=list)
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+
+    def concepts(self) -> list[tuple[str, dict]]:
+        """Concept nodes, most mentioned first."""
+        found = [(n, d) for n, d in self.graph.nodes(data=True) if d.get("kind") == "concept"]
+        return sorted(found, key=lambda item: (-item[1]["count"], item[0]))
+
+    def edge_counts(self) -> Counter:
+        return Counter(key for _, _, key in self.graph.edges(keys=True))
+
+    def outside_links(self) -> Counter:
+        total: Counter = Counter()
+        for counts in self.graph.graph.get("outside_links", {}).values():
+            total.update(counts)
+        return total
+
+
+_worker: Extractor | None = None
+
+
+def _start_worker(vocabulary: Vocabulary, settings: Settings) -> None:
+    global _worker
+    _worker = Extractor(vocabulary, settings)
+
+
+def _extract_one(document: Document) -> Extraction:
+    assert _worker is not None  # set by _start_worker in every pool process
+    return _worker.extract(document)
+
+
+def extract_documents(documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings
+                      ) -> Iterator[Extraction]:
+    """Extractions in document order; with ``settings.n_process > 1`` documents are spread over processes."""
+    if settings.n_process == 1 or len(documents) < 2 * settings.n_process:
+        yield from Extractor(vocabulary, settings).extract_all(documents)
+        return
+    context = multiprocessing.get_context("spawn" if settings.parser else "fork")
+    with context.Pool(settings.n_process, initializer=_start_worker, initargs=(vocabulary, settings)) as pool:
+        yield from pool.imap(_extract_one, documents, chunksize=8)
+
+
+def _file_hashes(documents: Iterable[Document]) -> list[dict]:
+    paths = sorted({d.path for d in documents if d.path})
+    return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
+
+
+def _abbreviations_csv(records: list[Abbreviation]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["short", "long_forms", "documents", "concept", "status"])
+    for record in records:
+        forms = "|".join(f"{k.lstrip('~')}:{n}" for k, n in sorted(record.long_forms.items()))
+        writer.writerow([record.short, forms, sum(record.long_forms.values()), record.concept or "", record.status])
+    return buffer.getvalue()
+
+
+def build(inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None = "output", *,
+          settings: Settings = Settings()) -> BuildResult:
+    """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
+
+    With ``outdir=None`` nothing is written. Outputs: ``graph.html``, ``graph.graphml``, ``graph.gexf``,
+    ``graph.json``, ``nodes.csv``, ``edges.csv``, ``abbreviations.csv`` and ``manifest.json``.
+
+    Raises
+    ------
+    KgError
+        Inputs are missing or unreadable, or a vocabulary file is invalid.
+    """
+    inputs = [Path(p) for p in inputs]
+    documents = read_corpus(inputs)
+    vocabulary = load_vocabulary(settings.vocab_paths)
+    extractions = list(extract_documents(documents, vocabulary, settings))
+    graph, builder = build_graph(documents, extractions, vocabulary, settings)
+    analyze(graph, seed=settings.seed, leiden=settings.leiden)
+    add_layout(graph, seed=settings.seed)
+    result = BuildResult(graph=graph, documents=len(documents),
+                         abbreviations=[builder.abbreviations[k] for k in sorted(builder.abbreviations)])
+    if outdir is None:
+        return result
+    outdir = Path(outdir)
+    result.written = write_all(graph, outdir)
+    page = outdir / "graph.html"
+    write_atomic(page, render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in inputs)}"))
+    write_atomic(outdir / "abbreviations.csv", _abbreviations_csv(result.abbreviations))
+    manifest = {
+        "kg_version": __version__,
+        "inputs": [str(p) for p in inputs],
+        "files": _file_hashes(documents),
+        "vocabulary": {"digest": vocabulary.digest(), "concepts": len(vocabulary)},
+        "settings": settings.as_dict(),
+        "counts": {"documents": len(documents), **dict(sorted(result.edge_counts().items())),
+                   "concepts": len(result.concepts()), "nodes": graph.number_of_nodes()},
+    }
+    write_atomic(outdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    result.written = [page, *result.written, outdir / "abbreviations.csv", outdir / "manifest.json"]
+    return result
