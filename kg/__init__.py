@@ -15,7 +15,25 @@ from .pipeline import BuildResult, build  # noqa: E402
 from .vocab import Concept, Vocabulary, load_vocabulary, normalize  # noqa: E402
 
 __all__ = [
-    "__version__", "build", "BuildResult", "Settings", "read_corpus", "Document", "Link", "load_vocabulary",
-    "Vocabulary", "Concept", "normalize", "Extractor", "Extraction", "Mention", "load_graph", "KgError",
-    "InputError", "VocabularyError", "ModelError", "GraphFileError", "KgWarning",
+    "__version__",
+    "build",
+    "BuildResult",
+    "Settings",
+    "read_corpus",
+    "Document",
+    "Link",
+    "load_vocabulary",
+    "Vocabulary",
+    "Concept",
+    "normalize",
+    "Extractor",
+    "Extraction",
+    "Mention",
+    "load_graph",
+    "KgError",
+    "InputError",
+    "VocabularyError",
+    "ModelError",
+    "GraphFileError",
+    "KgWarning",
 ]

@@ -15,7 +15,9 @@ from .corpus import Document, lesswrong_id, normalize_url
 
 __all__ = ["CitationIndex", "arxiv_id", "doi", "outside_key"]
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I)
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I
+)
 _DOI = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"'<>#?]+)", re.I)
 
 

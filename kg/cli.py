@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,15 +54,30 @@ def _window(value: str) -> str | int:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option("-o", "--outdir", default="output", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for graph.html, graph.graphml and the other outputs.")
-@click.option("--window", default="sentence", show_default=True,
-              help="Co-occurrence unit: sentence, paragraph or a number of tokens.")
+@click.option(
+    "-o",
+    "--outdir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for graph.html, graph.graphml and the other outputs.",
+)
+@click.option(
+    "--window",
+    default="sentence",
+    show_default=True,
+    help="Co-occurrence unit: sentence, paragraph or a number of tokens.",
+)
 @click.option("--min-count", type=int, help="Minimum co-occurrences for an edge (default adapts to corpus size).")
 @click.option("--min-docs", type=int, help="Minimum documents for an edge (default adapts to corpus size).")
 @click.option("--min-npmi", type=float, default=0.0, show_default=True, help="Keep edges with NPMI above this.")
-@click.option("--vocab", "vocab_paths", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra vocabulary YAML file (adds or overrides concepts); repeatable.")
+@click.option(
+    "--vocab",
+    "vocab_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Extra vocabulary YAML file (adds or overrides concepts); repeatable.",
+)
 @click.option("--vocab-only", is_flag=True, help="Only vocabulary concepts: no discovery.")
 @click.option("--discover/--no-discover", default=True, show_default=True, help="Add concepts the vocabulary lacks.")
 @click.option("--parser", metavar="MODEL", help="spaCy model whose noun chunks feed discovery (slower).")
@@ -72,28 +86,56 @@ def _window(value: str) -> str | int:
 @click.option("-j", "--jobs", "n_process", type=int, default=1, show_default=True, help="Extraction processes.")
 @click.option("--leiden", is_flag=True, help="Leiden communities (needs: pip install 'kg[leiden]').")
 @_friendly
-def build(inputs: tuple[str, ...], outdir: str, window: str, min_count: int | None, min_docs: int | None,
-          min_npmi: float, vocab_paths: tuple[str, ...], vocab_only: bool, discover: bool, parser: str | None,
-          max_nodes: int, seed: int, n_process: int, leiden: bool) -> None:
+def build(
+    inputs: tuple[str, ...],
+    outdir: str,
+    window: str,
+    min_count: int | None,
+    min_docs: int | None,
+    min_npmi: float,
+    vocab_paths: tuple[str, ...],
+    vocab_only: bool,
+    discover: bool,
+    parser: str | None,
+    max_nodes: int,
+    seed: int,
+    n_process: int,
+    leiden: bool,
+) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
-    settings = Settings(window=_window(window), min_count=min_count, min_docs=min_docs, min_npmi=min_npmi,
-                        vocab_paths=tuple(Path(p) for p in vocab_paths), vocab_only=vocab_only,
-                        discover=discover, parser=parser, max_nodes=max_nodes, seed=seed, n_process=n_process,
-                        leiden=leiden)
+    settings = Settings(
+        window=_window(window),
+        min_count=min_count,
+        min_docs=min_docs,
+        min_npmi=min_npmi,
+        vocab_paths=tuple(Path(p) for p in vocab_paths),
+        vocab_only=vocab_only,
+        discover=discover,
+        parser=parser,
+        max_nodes=max_nodes,
+        seed=seed,
+        n_process=n_process,
+        leiden=leiden,
+    )
     result = build_graph_files(inputs or ("corpus",), outdir, settings=settings)
     edges = result.edge_counts()
     concepts = result.concepts()
     discovered = sum(1 for _, d in concepts if d.get("source") == "discovered")
     click.echo(f"Documents: {result.documents}")
-    click.echo(f"Concepts:  {len(concepts)} ({len(concepts) - discovered} from the vocabulary, {discovered} discovered)")
-    click.echo(f"Edges:     {edges['co_occurs']} co-occurrence, {edges['mentions']} mentions, {edges['cites']} citations, "
-               f"{edges['cites_concept']} citation-concept, {edges['wrote']} authorship")
+    click.echo(
+        f"Concepts:  {len(concepts)} ({len(concepts) - discovered} from the vocabulary, {discovered} discovered)"
+    )
+    click.echo(
+        f"Edges:     {edges['co_occurs']} co-occurrence, {edges['mentions']} mentions, {edges['cites']} citations, "
+        f"{edges['cites_concept']} citation-concept, {edges['wrote']} authorship"
+    )
     click.echo(f"Communities: {result.graph.graph.get('communities', 0)}")
     click.echo("Top concepts: " + ", ".join(f"{d['label']} ({d['count']})" for _, d in concepts[:10]))
     outside = result.outside_links()
     if outside:
         click.echo("Top outside links: " + ", ".join(f"{k} ({n})" for k, n in outside.most_common(5)))
-    click.echo(f"Wrote: {', '.join(str(p) for p in result.written)}")
+    click.echo(f"Wrote {len(result.written)} files to {Path(outdir)}/: {', '.join(p.name for p in result.written)}")
+    click.echo(f"Open {Path(outdir) / 'graph.html'} in a browser; load graph.graphml into Gephi.")
 
 
 def main() -> None:

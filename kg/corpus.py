@@ -188,6 +188,9 @@ def read_text(path: Path) -> Iterator[Document]:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n").strip()
     if not text:
         return
+    lines = [line for line in text.split("\n") if line.strip()]
+    if sum(map(len, lines)) / len(lines) > 150:  # long lines are paragraphs, not hard-wrapped prose
+        text = re.sub(r"\n+", "\n\n", text)
     first = text.split("\n", 1)[0].strip()
     looks_like_title = 2 <= len(first.split()) <= 15 and not first.endswith((".", "!", "?", ",", ";", ":", "…"))
     yield Document(
@@ -233,8 +236,12 @@ def read_html(path: Path) -> Iterator[Document]:
         title=title or _title_from_name(path),
         text=text,
         url=url,
-        date=_date((meta("citation_publication_date", "citation_date", "article:published_time", "article:published")
-                     or [None])[0]),
+        date=_date(
+            (
+                meta("citation_publication_date", "citation_date", "article:published_time", "article:published")
+                or [None]
+            )[0]
+        ),
         authors=_names(meta("citation_author", "article:author", "author")),
         tags=tuple(meta("article:tag", "citation_keywords")),
         links=tuple(links),
@@ -284,7 +291,9 @@ def read_feed(path: Path) -> Iterator[Document]:
 
 def _atom_entries(root: ET.Element, path: Path) -> Iterator[Document]:
     for entry in root.iter(f"{{{_NS['atom']}}}entry"):
-        link = next((e.get("href") for e in entry.findall("atom:link", _NS) if e.get("rel", "alternate") == "alternate"), None)
+        link = next(
+            (e.get("href") for e in entry.findall("atom:link", _NS) if e.get("rel", "alternate") == "alternate"), None
+        )
         html = entry.findtext("atom:content", namespaces=_NS) or entry.findtext("atom:summary", namespaces=_NS) or ""
         key = entry.findtext("atom:id", namespaces=_NS) or link or ""
         yield _feed_document(
@@ -299,12 +308,28 @@ def _atom_entries(root: ET.Element, path: Path) -> Iterator[Document]:
         )
 
 
-def _feed_document(path: Path, *, key: str, title: str, html: str, url: str | None, date: str | None,
-                   authors: list[str], tags: list[Any]) -> Document:
+def _feed_document(
+    path: Path,
+    *,
+    key: str,
+    title: str,
+    html: str,
+    url: str | None,
+    date: str | None,
+    authors: list[str],
+    tags: list[Any],
+) -> Document:
     text, links = html_to_text(html)
     return Document(
-        id=key, title=" ".join(title.split()), text=text, url=url, date=_date(date), authors=_names(authors),
-        tags=tuple(tags), links=tuple(links), path=str(path),
+        id=key,
+        title=" ".join(title.split()),
+        text=text,
+        url=url,
+        date=_date(date),
+        authors=_names(authors),
+        tags=tuple(tags),
+        links=tuple(links),
+        path=str(path),
     )
 
 
@@ -435,8 +460,11 @@ def _expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         path = Path(item)
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in READERS and not _NOT_DOCUMENTS.match(p.name)
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in READERS
+                and not _NOT_DOCUMENTS.match(p.name)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
@@ -506,11 +534,19 @@ def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
             if url_key:
                 seen_urls[url_key] = document.id
     if failures:
-        warnings.warn(f"skipped {len(failures)} unreadable file{'s' * (len(failures) != 1)}: "
-                      + "; ".join(failures), KgWarning, stacklevel=2)
+        warnings.warn(
+            f"skipped {len(failures)} unreadable file{'s' * (len(failures) != 1)}: " + "; ".join(failures),
+            KgWarning,
+            stacklevel=2,
+        )
     if duplicates:
-        warnings.warn(f"kept the first of {len(duplicates)} duplicate document{'s' * (len(duplicates) != 1)}: "
-                      + ", ".join(duplicates[:20]) + (" ..." if len(duplicates) > 20 else ""), KgWarning, stacklevel=2)
+        warnings.warn(
+            f"kept the first of {len(duplicates)} duplicate document{'s' * (len(duplicates) != 1)}: "
+            + ", ".join(duplicates[:20])
+            + (" ..." if len(duplicates) > 20 else ""),
+            KgWarning,
+            stacklevel=2,
+        )
     if not documents:
         where = ", ".join(str(i) for i in inputs)
         raise InputError(f"no documents found in {where}; kg reads {', '.join(sorted(READERS))} files")

@@ -19,8 +19,17 @@ import networkx as nx
 
 from .errors import GraphFileError
 
-__all__ = ["write_atomic", "to_graphml", "to_gexf", "to_json", "to_csv", "write_all", "load_graph", "FORMATS",
-           "community_color"]
+__all__ = [
+    "write_atomic",
+    "to_graphml",
+    "to_gexf",
+    "to_json",
+    "to_csv",
+    "write_all",
+    "load_graph",
+    "FORMATS",
+    "community_color",
+]
 
 
 _UMASK = os.umask(0)
@@ -45,13 +54,13 @@ def community_color(community: int | None) -> str:
     """A stable, distinct hex colour for a community number (grey when there is none).
 
     >>> community_color(0), community_color(None)
-    ('#d9534f', '#9e9e9e')
+    ('#d65151', '#9e9e9e')
     """
     if community is None or community < 0:
         return "#9e9e9e"
     hue = (0.0 + community * 0.618033988749895) % 1.0
     r, g, b = colorsys.hls_to_rgb(hue, 0.58, 0.62)
-    return "#{:02x}{:02x}{:02x}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
 def _scalar(value: object) -> str | int | float | bool:
@@ -92,10 +101,12 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
     flat = scalar_copy(graph)
     flat.graph["mode"] = "dynamic"
     flat.graph["timeformat"] = "date"
-    for node, data in flat.nodes(data=True):
+    for _, data in flat.nodes(data=True):
         color = community_color(data.get("community")).lstrip("#")
-        viz = {"color": {"r": int(color[:2], 16), "g": int(color[2:4], 16), "b": int(color[4:], 16), "a": 1.0},
-               "size": float(data.get("size", 5.0))}
+        viz = {
+            "color": {"r": int(color[:2], 16), "g": int(color[2:4], 16), "b": int(color[4:], 16), "a": 1.0},
+            "size": float(data.get("size", 5.0)),
+        }
         if "x" in data:
             viz["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
         data["viz"] = viz
@@ -136,8 +147,9 @@ FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
 }
 
 
-def write_all(graph: nx.MultiDiGraph, outdir: Path, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
-              ) -> list[Path]:
+def write_all(
+    graph: nx.MultiDiGraph, outdir: Path, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+) -> list[Path]:
     """Write the chosen formats into ``outdir``; returns the paths written."""
     written: list[Path] = []
     for name in formats:

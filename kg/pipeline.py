@@ -63,8 +63,9 @@ def _extract_one(document: Document) -> Extraction:
     return _worker.extract(document)
 
 
-def extract_documents(documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings
-                      ) -> Iterator[Extraction]:
+def extract_documents(
+    documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings
+) -> Iterator[Extraction]:
     """Extractions in document order; with ``settings.n_process > 1`` documents are spread over processes."""
     if settings.n_process == 1 or len(documents) < 2 * settings.n_process:
         yield from Extractor(vocabulary, settings).extract_all(documents)
@@ -89,8 +90,9 @@ def _abbreviations_csv(records: list[Abbreviation]) -> str:
     return buffer.getvalue()
 
 
-def build(inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None = "output", *,
-          settings: Settings = Settings()) -> BuildResult:
+def build(
+    inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None = "output", *, settings: Settings = Settings()
+) -> BuildResult:
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
     With ``outdir=None`` nothing is written. Outputs: ``graph.html``, ``graph.graphml``, ``graph.gexf``,
@@ -108,8 +110,11 @@ def build(inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None 
     graph, builder = build_graph(documents, extractions, vocabulary, settings)
     analyze(graph, seed=settings.seed, leiden=settings.leiden)
     add_layout(graph, seed=settings.seed)
-    result = BuildResult(graph=graph, documents=len(documents),
-                         abbreviations=[builder.abbreviations[k] for k in sorted(builder.abbreviations)])
+    result = BuildResult(
+        graph=graph,
+        documents=len(documents),
+        abbreviations=[builder.abbreviations[k] for k in sorted(builder.abbreviations)],
+    )
     if outdir is None:
         return result
     outdir = Path(outdir)
@@ -123,8 +128,12 @@ def build(inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None 
         "files": _file_hashes(documents),
         "vocabulary": {"digest": vocabulary.digest(), "concepts": len(vocabulary)},
         "settings": settings.as_dict(),
-        "counts": {"documents": len(documents), **dict(sorted(result.edge_counts().items())),
-                   "concepts": len(result.concepts()), "nodes": graph.number_of_nodes()},
+        "counts": {
+            "documents": len(documents),
+            **dict(sorted(result.edge_counts().items())),
+            "concepts": len(result.concepts()),
+            "nodes": graph.number_of_nodes(),
+        },
     }
     write_atomic(outdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     result.written = [page, *result.written, outdir / "abbreviations.csv", outdir / "manifest.json"]

@@ -35,14 +35,20 @@ def _pyvis_asset(name: str) -> str:
 def _safe_json(data: object) -> str:
     """JSON that cannot close the surrounding script element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace(
-        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _select(graph: nx.MultiDiGraph, settings: Settings) -> tuple[list[str], list[str]]:
     """The concepts shown (top by count) and the documents and authors linked to them."""
-    concepts = sorted((n for n, k in graph.nodes(data="kind") if k == "concept"),
-                      key=lambda n: (-graph.nodes[n]["count"], n))[: settings.max_nodes]
+    concepts = sorted(
+        (n for n, k in graph.nodes(data="kind") if k == "concept"), key=lambda n: (-graph.nodes[n]["count"], n)
+    )[: settings.max_nodes]
     shown = set(concepts)
     doc_weight: dict[str, int] = {}
     for doc, concept, key, count in graph.edges(keys=True, data="count"):
@@ -59,18 +65,28 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
     shown = set(concepts) | set(others)
     net = Network(directed=False)
     max_count = max((graph.nodes[n]["count"] for n in concepts), default=1)
+    scale = 400 * math.sqrt(max(len(concepts), 25) / 25)  # room for labels grows with the number of nodes
     for node in concepts + others:
         data = graph.nodes[node]
         kind = data.get("kind", "concept")
         size = 8 + 32 * math.sqrt(data.get("count", 1) / max_count) if kind == "concept" else 7
-        net.nodes.append({
-            "id": node, "label": data.get("label", node), "kind": kind, "shape": _KIND_SHAPE.get(kind, "dot"),
-            "x": round(data.get("x", 0.0) * 1000, 1), "y": round(data.get("y", 0.0) * 1000, 1), "size": round(size, 1),
-            "color": community_color(data.get("community")) if kind == "concept" else (
-                "#607d8b" if kind == "document" else "#8d6e63"),
-            "community": data.get("community", -1), "year": data.get("first_seen"),
-            "hidden": kind != "concept",
-        })
+        net.nodes.append(
+            {
+                "id": node,
+                "label": data.get("label", node),
+                "kind": kind,
+                "shape": _KIND_SHAPE.get(kind, "dot"),
+                "x": round(data.get("x", 0.0) * scale, 1),
+                "y": round(data.get("y", 0.0) * scale, 1),
+                "size": round(size, 1),
+                "color": community_color(data.get("community"))
+                if kind == "concept"
+                else ("#607d8b" if kind == "document" else "#8d6e63"),
+                "community": data.get("community", -1),
+                "year": data.get("first_seen"),
+                "hidden": kind != "concept",
+            }
+        )
     edges = _page_edges(graph, set(concepts), shown, settings)
     max_weight = max((e["weight"] for e in edges), default=1.0) or 1.0
     for edge in edges:
@@ -81,16 +97,22 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
     for node in concepts:
         number = graph.nodes[node].get("community", -1)
         if number >= 0 and number not in communities:
-            communities[number] = {"id": number, "label": graph.nodes[node].get("community_label", ""),
-                                   "color": community_color(number), "size": 0}
+            communities[number] = {
+                "id": number,
+                "label": graph.nodes[node].get("community_label", ""),
+                "color": community_color(number),
+                "size": 0,
+            }
         if number >= 0:
             communities[number]["size"] += 1
     years = sorted({n["year"] for n in net.nodes if isinstance(n.get("year"), int)})
     return {
-        "nodes": net.nodes, "edges": net.edges, "details": details,
-        "communities": [communities[k] for k in sorted(communities)], "years": years,
-        "totals": {"concepts": sum(1 for _, k in graph.nodes(data="kind") if k == "concept"),
-                   "shown": len(concepts)},
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "details": details,
+        "communities": [communities[k] for k in sorted(communities)],
+        "years": years,
+        "totals": {"concepts": sum(1 for _, k in graph.nodes(data="kind") if k == "concept"), "shown": len(concepts)},
     }
 
 
@@ -101,36 +123,77 @@ def _page_edges(graph: nx.MultiDiGraph, concepts: set[str], shown: set[str], set
             for node in (a, b):
                 strongest.setdefault(node, []).append((data["weight"], a, b))
     keep: set[tuple[str, str]] = set()
-    for node, candidates in strongest.items():
+    for candidates in strongest.values():
         for _, a, b in sorted(candidates, key=lambda c: (-c[0], c[1], c[2]))[: settings.edges_per_node]:
             keep.add((a, b))
     edges = []
     for a, b in sorted(keep):
         data = graph.edges[a, b, "co_occurs"]
-        edges.append({"id": f"{a}|{b}", "from": a, "to": b, "relation": "co_occurs", "weight": data["weight"],
-                      "count": data["count"], "npmi": data["npmi"], "hidden": False})
+        edges.append(
+            {
+                "id": f"{a}|{b}",
+                "from": a,
+                "to": b,
+                "relation": "co_occurs",
+                "weight": data["weight"],
+                "count": data["count"],
+                "npmi": data["npmi"],
+                "hidden": False,
+            }
+        )
     for a, b, key, data in graph.edges(keys=True, data=True):
         if key in ("mentions", "cites", "wrote") and a in shown and b in shown:
-            edges.append({"id": f"{key}:{a}|{b}", "from": a, "to": b, "relation": key,
-                          "weight": float(data.get("weight", 1.0)), "count": data.get("count", 1),
-                          "hidden": True, "dashes": key != "mentions", "arrows": "to" if key == "cites" else ""})
+            edges.append(
+                {
+                    "id": f"{key}:{a}|{b}",
+                    "from": a,
+                    "to": b,
+                    "relation": key,
+                    "weight": float(data.get("weight", 1.0)),
+                    "count": data.get("count", 1),
+                    "hidden": True,
+                    "dashes": key != "mentions",
+                    "arrows": "to" if key == "cites" else "",
+                }
+            )
     return edges
 
 
 def _details(graph: nx.MultiDiGraph, node: str) -> dict:
     data = graph.nodes[node]
-    detail = {k: data[k] for k in ("label", "kind", "definition", "aliases", "abbreviations", "count", "doc_count",
-                                   "category", "source", "community_label", "first_seen", "url", "date", "authors",
-                                   "years") if data.get(k) not in (None, "")}
+    detail = {
+        k: data[k]
+        for k in (
+            "label",
+            "kind",
+            "definition",
+            "aliases",
+            "abbreviations",
+            "count",
+            "doc_count",
+            "category",
+            "source",
+            "community_label",
+            "first_seen",
+            "url",
+            "date",
+            "authors",
+            "years",
+        )
+        if data.get(k) not in (None, "")
+    }
     if data.get("kind") == "concept":
         neighbours = []
         for a, b, key, weight in list(graph.out_edges(node, keys=True, data="weight")) + list(
-                graph.in_edges(node, keys=True, data="weight")):
+            graph.in_edges(node, keys=True, data="weight")
+        ):
             if key == "co_occurs":
                 other = b if a == node else a
                 neighbours.append((weight, other))
-        detail["neighbours"] = [{"id": n, "label": graph.nodes[n]["label"], "weight": w}
-                                for w, n in sorted(neighbours, key=lambda x: (-x[0], x[1]))[:10]]
+        detail["neighbours"] = [
+            {"id": n, "label": graph.nodes[n]["label"], "weight": w}
+            for w, n in sorted(neighbours, key=lambda x: (-x[0], x[1]))[:10]
+        ]
         detail["evidence"] = [_evidence_item(graph, e) for e in data.get("evidence", [])]
     return detail
 
@@ -142,8 +205,13 @@ def _evidence_item(graph: nx.MultiDiGraph, item: dict) -> dict:
 
 def edge_evidence(graph: nx.MultiDiGraph, edges: list[dict]) -> dict[str, list[dict]]:
     """Evidence sentences of the shown co-occurrence edges, by edge id."""
-    return {e["id"]: [_evidence_item(graph, item) for item in graph.edges[e["from"], e["to"], "co_occurs"]
-                      .get("evidence", [])] for e in edges if e["relation"] == "co_occurs"}
+    return {
+        e["id"]: [
+            _evidence_item(graph, item) for item in graph.edges[e["from"], e["to"], "co_occurs"].get("evidence", [])
+        ]
+        for e in edges
+        if e["relation"] == "co_occurs"
+    }
 
 
 def render_page(graph: nx.MultiDiGraph, settings: Settings = Settings(), *, title: str = "kg concept map") -> str:

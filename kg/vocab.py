@@ -25,16 +25,68 @@ __all__ = ["Concept", "Vocabulary", "load_vocabulary", "normalize", "normalize_w
 # blanket rule would break "rise", "precise" or "supervise".
 _OUR = re.compile(r"^(behavi|col|fav|hon|lab|neighb|harb|rum|hum|vap|endeav)our")
 _ISE_STEMS = (
-    "optim", "maxim", "minim", "general", "normal", "regular", "real", "organ", "recogn", "summar", "categor",
-    "priorit", "util", "character", "visual", "special", "memor", "central", "formal", "initial", "local",
-    "rational", "standard", "symbol", "synthes", "token", "parameter", "modular", "capital", "critic", "emphas",
-    "hypothes", "operational", "conceptual", "internal", "external", "incentiv", "vector", "random", "stabil",
-    "neutral", "penal", "legal", "anthropomorph", "polar", "jeopard", "harmon", "sanit", "weapon",
+    "optim",
+    "maxim",
+    "minim",
+    "general",
+    "normal",
+    "regular",
+    "real",
+    "organ",
+    "recogn",
+    "summar",
+    "categor",
+    "priorit",
+    "util",
+    "character",
+    "visual",
+    "special",
+    "memor",
+    "central",
+    "formal",
+    "initial",
+    "local",
+    "rational",
+    "standard",
+    "symbol",
+    "synthes",
+    "token",
+    "parameter",
+    "modular",
+    "capital",
+    "critic",
+    "emphas",
+    "hypothes",
+    "operational",
+    "conceptual",
+    "internal",
+    "external",
+    "incentiv",
+    "vector",
+    "random",
+    "stabil",
+    "neutral",
+    "penal",
+    "legal",
+    "anthropomorph",
+    "polar",
+    "jeopard",
+    "harmon",
+    "sanit",
+    "weapon",
 )
 _ISE = re.compile(r"^(" + "|".join(_ISE_STEMS) + r")is(e|es|ed|ing|er|ers|ation|ations|ability|able)$")
 _IRREGULAR = {
-    "biases": "bias", "analyses": "analysis", "hypotheses": "hypothesis", "theses": "thesis", "crises": "crisis",
-    "criteria": "criterion", "phenomena": "phenomenon", "oracles": "oracle", "axes": "axis", "indices": "index",
+    "biases": "bias",
+    "analyses": "analysis",
+    "hypotheses": "hypothesis",
+    "theses": "thesis",
+    "crises": "crisis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "oracles": "oracle",
+    "axes": "axis",
+    "indices": "index",
 }
 _KEEP_S = ("ss", "us", "is", "as", "os", "ics", "ness")
 _SPLIT = re.compile(r"[\s\-\u2010-\u2015_/]+")
@@ -75,7 +127,7 @@ def normalize(term: str) -> str:
     True
     """
     words = [w for w in _SPLIT.split(term.strip()) if w]
-    return " ".join(normalize_word(w.strip(".,;:!?\"()[]{}")) for w in words).strip()
+    return " ".join(normalize_word(w.strip('.,;:!?"()[]{}')) for w in words).strip()
 
 
 def surface_variants(alias: str) -> set[str]:
@@ -111,6 +163,7 @@ class Vocabulary:
     def __init__(self, concepts: Iterable[Concept]):
         self.concepts: dict[str, Concept] = {}
         self.index: dict[str, str] = {}
+        self.joined: dict[str, str] = {}  # keys without spaces: "auto encoder" finds "autoencoder"
         self.abbreviations: dict[str, str] = {}
         for concept in concepts:
             self.add(concept)
@@ -131,22 +184,33 @@ class Vocabulary:
             if owner and owner != concept.slug:
                 raise VocabularyError(f"'{name}' is a name of both '{owner}' and '{concept.slug}'; keep it in one")
             self.index[key] = concept.slug
+            self.joined.setdefault(key.replace(" ", ""), concept.slug)
         for short in concept.abbreviations:
             owner = self.abbreviations.get(short)
             if owner and owner != concept.slug:
                 raise VocabularyError(
-                    f"abbreviation '{short}' belongs to both '{owner}' and '{concept.slug}'; keep it in one")
+                    f"abbreviation '{short}' belongs to both '{owner}' and '{concept.slug}'; keep it in one"
+                )
             self.abbreviations[short] = concept.slug
         self.concepts[concept.slug] = concept
 
     def _drop(self, slug: str) -> None:
         self.index = {k: v for k, v in self.index.items() if v != slug}
+        self.joined = {k: v for k, v in self.joined.items() if v != slug}
         self.abbreviations = {k: v for k, v in self.abbreviations.items() if v != slug}
         del self.concepts[slug]
 
     def lookup(self, term: str) -> Concept | None:
-        """The concept a term names: by slug, by abbreviation (exact case) or by any normalized name."""
-        slug = term if term in self.concepts else self.abbreviations.get(term) or self.index.get(normalize(term))
+        """The concept a term names: by slug, by abbreviation (exact case) or by any normalized name.
+
+        A name written as one word or as two ("autoencoder", "auto-encoder") finds the same concept.
+        """
+        key = normalize(term)
+        slug = (
+            term
+            if term in self.concepts
+            else (self.abbreviations.get(term) or self.index.get(key) or self.joined.get(key.replace(" ", "")))
+        )
         if slug is None and term.upper() in self.abbreviations:
             slug = self.abbreviations[term.upper()]
         return self.concepts.get(slug) if slug else None
@@ -231,7 +295,9 @@ def load_vocabulary(extra: Iterable[str | Path] = (), *, builtin: bool = True) -
         for path in builtin_files():
             for concept in read_vocabulary_file(path):
                 if concept.slug in seen:
-                    raise VocabularyError(f"concept '{concept.slug}' is defined in both {seen[concept.slug]} and {path}")
+                    raise VocabularyError(
+                        f"concept '{concept.slug}' is defined in both {seen[concept.slug]} and {path}"
+                    )
                 seen[concept.slug] = str(path)
                 vocabulary.add(concept)
     for path in extra:

@@ -1,0 +1,75 @@
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["build"]])
+def test_help(runner, command):
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage: " in result.output
+
+
+def test_build_seeds_writes_files_and_summary(runner, tmp_path):
+    from conftest import ROOT
+
+    result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Documents: 2"
+    assert lines[1].startswith("Concepts:  ") and "from the vocabulary" in lines[1]
+    assert lines[4].startswith("Top concepts: artificial general intelligence (26), AI alignment (25)")
+    assert (tmp_path / "out" / "graph.html").exists() and (tmp_path / "out" / "graph.graphml").exists()
+
+
+def test_build_without_arguments_reads_corpus_into_output(runner, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
+        "abbreviations.csv",
+        "edges.csv",
+        "graph.gexf",
+        "graph.graphml",
+        "graph.html",
+        "graph.json",
+        "manifest.json",
+        "nodes.csv",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["build", "no/such/place"], "Error: no such file, folder or glob match: no/such/place\n"),
+        (["build", "--window", "1"], "Error: window = 1; must be 'sentence', 'paragraph' or a number of tokens >= 2\n"),
+        (["build", "--vocab", "missing.yaml"], "Error: vocabulary file missing.yaml does not exist\n"),
+    ],
+)
+def test_build_errors_are_one_line(runner, args, message, tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(cli, [*args, "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == message
+
+
+def test_build_warns_once_and_keeps_going(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text("Notes on corrigibility\n\nCorrigibility and deception.")
+    (tmp_path / "in" / "bad.json").write_text("{oops")
+    result = runner.invoke(cli, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "Warning: skipped 1 unreadable file: " in result.output and "bad.json: not valid JSON" in result.output
+    assert "Documents: 1" in result.output

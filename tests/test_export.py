@@ -1,0 +1,83 @@
+import csv
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+import kg
+from kg.errors import GraphFileError
+from kg.export import load_graph, write_atomic
+
+
+def test_graphml_loads_with_types_gephi_needs(turntrout_build):
+    _, outdir = turntrout_build
+    graph = nx.read_graphml(outdir / "graph.graphml")
+    for _, data in graph.nodes(data=True):
+        assert isinstance(data["label"], str) and data["kind"] in ("concept", "document", "author")
+        if data["kind"] == "concept":
+            assert isinstance(data["count"], int) and isinstance(data["community"], int)
+            assert isinstance(data["pagerank"], float) and isinstance(data["aliases"], str)
+    for _, _, data in graph.edges(data=True):
+        assert isinstance(data["weight"], float) and data["relation"] in (
+            "co_occurs",
+            "mentions",
+            "cites",
+            "cites_concept",
+            "wrote",
+        )
+    keys = {
+        k.get("attr.name"): k.get("attr.type")
+        for k in ET.parse(outdir / "graph.graphml").getroot()
+        if k.tag.endswith("key")
+    }
+    assert keys["weight"] == "double" and keys["label"] == "string"
+
+
+def test_two_builds_give_byte_identical_graphml(turntrout, turntrout_build, tmp_path):
+    _, first = turntrout_build
+    kg.build([turntrout], tmp_path)
+    assert (tmp_path / "graph.graphml").read_bytes() == (first / "graph.graphml").read_bytes()
+    assert (tmp_path / "graph.gexf").read_bytes() == (first / "graph.gexf").read_bytes()
+
+
+def test_gexf_json_csv_and_manifest_parse(turntrout_build):
+    result, outdir = turntrout_build
+    gexf = nx.read_gexf(outdir / "graph.gexf")
+    assert gexf.number_of_nodes() == result.graph.number_of_nodes()
+    viz = ET.parse(outdir / "graph.gexf").getroot()
+    assert viz.find(".//{*}graph").get("mode") == "dynamic"
+    assert viz.find(".//{*}node/{*}color") is not None and viz.find(".//{*}node/{*}position") is not None
+    data = json.loads((outdir / "graph.json").read_text())
+    concept = next(n for n in data["nodes"] if n["id"] == "corrigibility")
+    assert concept["evidence"] and {"doc", "sentence", "text"} <= set(concept["evidence"][0])
+    with open(outdir / "nodes.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == result.graph.number_of_nodes() and rows[0].keys() >= {"id", "kind", "label"}
+    with open(outdir / "edges.csv") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == result.graph.number_of_edges()
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    assert manifest["counts"]["documents"] == 177 and len(manifest["files"]) == 177
+    assert len(manifest["vocabulary"]["digest"]) == 16 and manifest["settings"]["window"] == "sentence"
+
+
+def test_load_graph_round_trip(turntrout_build):
+    result, outdir = turntrout_build
+    for path in (outdir, outdir / "graph.graphml"):
+        loaded = load_graph(path)
+        assert loaded.number_of_nodes() == result.graph.number_of_nodes()
+
+
+def test_load_graph_errors(tmp_path):
+    with pytest.raises(GraphFileError, match="does not exist; build a graph first"):
+        load_graph(tmp_path / "missing.json")
+    (tmp_path / "x.json").write_text("[1, 2")
+    with pytest.raises(GraphFileError, match="is not a graph written by kg"):
+        load_graph(tmp_path / "x.json")
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path):
+    write_atomic(tmp_path / "a.txt", "one")
+    write_atomic(tmp_path / "a.txt", "two")
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"] and (tmp_path / "a.txt").read_text() == "two"
+    assert oct((tmp_path / "a.txt").stat().st_mode & 0o777) in ("0o644", "0o664")

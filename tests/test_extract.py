@@ -1,0 +1,141 @@
+from spacy.tokens import Doc
+
+from kg.config import Settings
+from kg.corpus import Document, Link
+from kg.extract import Extractor, is_candidate_token
+
+
+def keys(extraction, kinds="vocabulary"):
+    found = []
+    for mention in extraction.mentions:
+        kind = {"~": "candidate", "!": "short"}.get(mention.key[0], "vocabulary")
+        if kind == kinds:
+            found.append(mention.key)
+    return found
+
+
+def doc(text, title="", links=()):
+    return Document(id="d", title=title, text=text, links=tuple(links))
+
+
+def test_longest_match_wins(extractor):
+    extraction = extractor.extract(doc("Deceptive alignment differs from alignment."))
+    assert keys(extraction) == ["deceptive-alignment", "ai-alignment"]
+
+
+def test_case_plural_hyphen_and_british_variants(extractor):
+    text = "MESA-OPTIMIZERS, mesa optimisers and a Mesa-optimizer. Weak to strong generalisation."
+    extraction = extractor.extract(doc(text))
+    assert keys(extraction) == ["mesa-optimization"] * 3 + ["weak-to-strong-generalization"]
+
+
+def test_abbreviations_are_case_sensitive(extractor):
+    extraction = extractor.extract(doc("IDA and RLHF, but not ida or rlhf or Ida."))
+    assert keys(extraction) == ["iterated-distillation-and-amplification", "reinforcement-learning-from-human-feedback"]
+
+
+def test_local_definition_resolves_later_short_forms(extractor):
+    extraction = extractor.extract(doc("We study goal misgeneralization (GMG) here. GMG is common. So is XYZ."))
+    assert keys(extraction) == ["goal-misgeneralization"] * 3
+    assert keys(extraction, "short") == ["!XYZ"]
+    assert extraction.abbreviations == (("GMG", "goal-misgeneralization"),)
+
+
+def test_local_definition_overrides_the_vocabulary_short_form(extractor):
+    extraction = extractor.extract(doc("Our evaluation of latent knowledge (ELK) method: ELK works."))
+    assert extraction.abbreviations == (("ELK", "~evaluation of latent knowledge"),)
+    assert [m.key for m in extraction.mentions if m.surface == "ELK"] == ["~evaluation of latent knowledge"] * 2
+
+
+def test_mentions_know_their_sentence_paragraph_and_span(extractor):
+    text = "Corrigibility matters. Power-seeking too!\n\nNew paragraph on sycophancy."
+    extraction = extractor.extract(doc(text, title="Title"))
+    found = [(m.key, m.sentence, m.paragraph, m.surface) for m in extraction.mentions if m.key[0] not in "~!"]
+    assert found == [
+        ("corrigibility", 1, 1, "Corrigibility"),
+        ("power-seeking", 2, 1, "Power-seeking"),
+        ("sycophancy", 3, 2, "sycophancy"),
+    ]
+    analyzed = "Title\n\n" + text
+    assert all(analyzed[m.start : m.end] == m.surface for m in extraction.mentions)
+    assert extraction.sentence_text(2) == "Power-seeking too!"
+    assert (extraction.n_sentences, extraction.n_paragraphs) == (4, 3)
+
+
+def test_links_know_their_sentence(extractor):
+    text = "First sentence. See the post on corrigibility."
+    extraction = extractor.extract(
+        doc(text, links=[Link("/corrigibility", "corrigibility", text.index("corrigibility"))])
+    )
+    assert extraction.links == (("/corrigibility", 1),)
+
+
+def test_candidates_are_stopword_bounded_multiword_runs(extractor):
+    extraction = extractor.extract(
+        doc("The gradient-based lattice formation was odd. A quantum flux capacitor exists.")
+    )
+    candidates = set(keys(extraction, "candidate"))
+    assert {
+        "~gradient based lattice formation",
+        "~quantum flux capacitor",
+        "~quantum flux",
+        "~flux capacitor",
+    } <= candidates
+    assert not any(" the " in c or c.endswith(" was") for c in candidates)
+
+
+def test_no_discovery_means_no_candidates(vocabulary):
+    extraction = Extractor(vocabulary, Settings(discover=False)).extract(doc("A quantum flux capacitor exists."))
+    assert keys(extraction, "candidate") == []
+
+
+def test_candidate_tokens():
+    assert [is_candidate_token(w) for w in ["shard", "The", "42", "people", "x"]] == [True, False, False, False, False]
+
+
+def test_parser_noun_chunks_feed_candidates(vocabulary):
+    """A hand-built parsed Doc (no model needed) takes the noun-chunk path."""
+    extractor = Extractor(vocabulary, Settings())
+    extractor.uses_parser = True
+    words = ["The", "quantum", "flux", "capacitor", "broke", "."]
+    parsed = Doc(
+        extractor.nlp.vocab,
+        words=words,
+        spaces=[True, True, True, False, False, False],
+        pos=["DET", "ADJ", "NOUN", "NOUN", "VERB", "PUNCT"],
+        deps=["det", "amod", "compound", "nsubj", "ROOT", "punct"],
+        heads=[3, 3, 3, 4, 4, 4],
+    )
+    chunks = [span.text for span in extractor._candidates(parsed, taken=set())]
+    assert chunks == ["quantum flux capacitor"]
+
+
+def test_missing_parser_model_falls_back_with_a_notice(vocabulary, recwarn):
+    extractor = Extractor(vocabulary, Settings(parser="no_such_model_xyz"))
+    assert not extractor.uses_parser
+    assert "spaCy model 'no_such_model_xyz' is not installed" in str(recwarn.pop().message)
+
+
+def test_seeds_find_the_concepts_a_reader_sees(extractor, seeds_build):
+    result, _ = seeds_build
+    found = {n for n, _ in result.concepts()}
+    expected = {
+        "intent-alignment",
+        "value-alignment",
+        "instruction-following",
+        "corrigibility",
+        "weak-to-strong-generalization",
+        "iterated-distillation-and-amplification",
+        "manipulation",
+        "reward-is-not-the-optimization-target",
+        "behavioral-selection-model",
+        "system-2-alignment",
+        "episodic-memory",
+        "executive-function",
+        "language-model-agents",
+        "cognitive-architecture",
+        "artificial-general-intelligence",
+        "artificial-superintelligence",
+        "p-doom",
+    }
+    assert expected <= found

@@ -1,0 +1,177 @@
+import math
+from collections import Counter
+
+import networkx as nx
+import pytest
+
+from kg.config import Settings
+from kg.corpus import Document
+from kg.extract import Extraction, Mention
+from kg.graph import _is_term, analyze, build_graph, concept_subgraph, thresholds
+from kg.vocab import Concept, Vocabulary
+
+VOCAB = Vocabulary(
+    [Concept(s, s.replace("-", " ")) for s in ("corrigibility", "deception", "power-seeking", "sycophancy")]
+)
+
+
+def mention(key, sentence, paragraph=0, token=None):
+    return Mention(key, sentence, paragraph, token if token is not None else sentence * 10, 0, 1, key)
+
+
+def extraction(doc_id, mentions, n_sentences=4, links=(), abbreviations=()):
+    sentences = tuple((s, f"Sentence {s} of {doc_id}.") for s in sorted({m.sentence for m in mentions}))
+    return Extraction(
+        doc_id, tuple(mentions), sentences, n_sentences, 2, n_sentences * 10, tuple(abbreviations), tuple(links)
+    )
+
+
+def documents(*ids, **extra):
+    return [Document(i, f"Title {i}", "", **extra) for i in ids]
+
+
+def test_pair_counted_once_per_sentence_and_npmi_in_range():
+    records = [
+        extraction(
+            "a",
+            [
+                mention("corrigibility", 0),
+                mention("corrigibility", 0),
+                mention("deception", 0),
+                mention("deception", 1),
+            ],
+        )
+    ]
+    graph, _ = build_graph(documents("a"), records, VOCAB)
+    edge = graph.edges["corrigibility", "deception", "co_occurs"]
+    assert (edge["count"], edge["doc_count"]) == (1, 1)
+    # 4 sentences: corrigibility in 1, deception in 2, both in 1.
+    expected = math.log((1 / 4) / ((1 / 4) * (2 / 4))) / -math.log(1 / 4)
+    assert edge["npmi"] == round(expected, 4) and -1 <= edge["npmi"] <= 1
+    assert edge["weight"] == round(expected, 4) and edge["association"] == 2.0
+    assert graph.nodes["corrigibility"]["count"] == 2 and graph.nodes["deception"]["doc_count"] == 1
+    assert edge["evidence"] == [{"doc": "a", "sentence": 0, "text": "Sentence 0 of a."}]
+
+
+@pytest.mark.parametrize("window, count", [("sentence", 0), ("paragraph", 1), (25, 1), (5, 0)])
+def test_windows(window, count):
+    records = [
+        extraction(
+            "a",
+            [
+                mention("corrigibility", 0, 0, token=1),
+                mention("deception", 1, 0, token=12),
+                mention("sycophancy", 3, 1, token=30),
+            ],
+        )
+    ]
+    graph, _ = build_graph(documents("a"), records, VOCAB, Settings(window=window, min_npmi=-1.0))
+    found = (
+        graph.edges["corrigibility", "deception", "co_occurs"]["count"]
+        if graph.has_edge("corrigibility", "deception", "co_occurs")
+        else 0
+    )
+    assert found == count
+
+
+def test_thresholds_adapt_and_can_be_overridden():
+    assert thresholds(10, Settings()) == (1, 1)
+    assert thresholds(500, Settings()) == (2, 2)
+    assert thresholds(5000, Settings(min_count=1, min_docs=4)) == (1, 4)
+    records = [extraction("a", [mention("corrigibility", 0), mention("deception", 0)])]
+    graph, _ = build_graph(documents("a"), records, VOCAB, Settings(min_count=2))
+    assert not graph.has_edge("corrigibility", "deception", "co_occurs")
+
+
+def test_mentions_authors_and_citations():
+    docs = [
+        Document("a", "A", "", authors=("Ann Author",), url="https://x.org/a"),
+        Document("b", "B", "", names=("b-post",), date="2021-05-01"),
+    ]
+    records = [
+        extraction(
+            "a",
+            [mention("corrigibility", 1), mention("deception", 1)],
+            links=(("/b-post#x", 1), ("https://arxiv.org/abs/2312.09390v1", 2)),
+        ),
+        extraction("b", [mention("power-seeking", 0), mention("power-seeking", 1), mention("sycophancy", 2)]),
+    ]
+    graph, _ = build_graph(docs, records, VOCAB)
+    assert graph.edges["doc:a", "doc:b", "cites"]["count"] == 1
+    assert graph.edges["author:ann-author", "doc:a", "wrote"]["relation"] == "wrote"
+    assert graph.edges["doc:b", "power-seeking", "mentions"]["count"] == 2
+    # Concepts around the link in A point at B's main concepts.
+    assert graph.has_edge("corrigibility", "power-seeking", "cites_concept")
+    assert graph.nodes["doc:a"]["top_outside"] == "arXiv:2312.09390:1"
+    assert graph.nodes["power-seeking"]["first_seen"] == 2021 and graph.nodes["power-seeking"]["years"] == "2021:2"
+
+
+def test_discovery_accepts_terms_and_rejects_prose_names_and_debris():
+    from wordfreq import zipf_frequency
+
+    def ok(term, forms=None):
+        return _is_term(term.split(), Counter(forms or {term: 3}), zipf_frequency)
+
+    assert ok("gradient hacking") and ok("shard formation")
+    assert not ok("good idea")  # generic words
+    assert not ok("really interesting")  # adverb
+    assert not ok("alex turner", {"Alex Turner": 5})  # mostly Title Case: a name
+    assert not ok("x2 y3")  # not words
+    assert not ok("langosco et")
+
+
+def test_discovered_candidates_become_concepts_when_they_recur():
+    records = [
+        extraction(d, [mention("~lattice hacking", 0), mention("~lattice hacking", 1), mention("corrigibility", 1)])
+        for d in "abc"
+    ]
+    graph, builder = build_graph(documents("a", "b", "c"), records, VOCAB)
+    assert graph.nodes["lattice-hacking"]["source"] == "discovered"
+    assert graph.nodes["lattice-hacking"]["count"] == 6
+    single = [extraction("a", [mention("~lattice hacking", 0)] * 3)]
+    graph, _ = build_graph(documents("a"), single, VOCAB)
+    assert "lattice-hacking" not in graph
+
+
+def test_abbreviations_adopted_when_consistent_and_reported_when_conflicting():
+    records = [
+        extraction("a", [mention("corrigibility", 0)], abbreviations=[("CR", "corrigibility"), ("ZZ", "~zeta zone")]),
+        extraction("b", [mention("!CR", 0), mention("!ZZ", 1)], abbreviations=[("ZZ", "~zulu zebra")]),
+        extraction("c", [mention("!CR", 0)]),
+    ]
+    graph, builder = build_graph(documents("a", "b", "c"), records, VOCAB)
+    assert graph.nodes["corrigibility"]["count"] == 3  # CR adopted corpus-wide
+    assert builder.abbreviations["CR"].status == "adopted"
+    assert builder.abbreviations["ZZ"].status == "conflict: kept per document"
+    assert builder.abbreviations["ZZ"].long_forms == Counter({"~zeta zone": 1, "~zulu zebra": 1})
+
+
+def test_communities_and_measures_on_two_cliques():
+    graph = nx.MultiDiGraph()
+    for node in "abcdefg":
+        graph.add_node(node, kind="concept", label=node, count=ord(node))
+    for a, b in [("a", "b"), ("b", "c"), ("a", "c"), ("d", "e"), ("e", "f"), ("d", "f"), ("c", "d")]:
+        graph.add_edge(a, b, key="co_occurs", relation="co_occurs", weight=1.0)
+    analyze(graph, seed=1)
+    assert graph.nodes["a"]["community"] == graph.nodes["b"]["community"] != graph.nodes["e"]["community"]
+    assert graph.nodes["g"]["community"] == -1 and graph.nodes["g"]["community_label"] == "no co-occurrence"
+    assert graph.graph["communities"] == 2
+    assert graph.nodes["c"]["betweenness"] > graph.nodes["a"]["betweenness"]
+    assert math.isclose(sum(d["pagerank"] for _, d in graph.nodes(data=True)), 1.0, abs_tol=1e-4)
+    assert concept_subgraph(graph).number_of_edges() == 7
+
+
+def test_turntrout_graph(turntrout_build):
+    result, _ = turntrout_build
+    graph = result.graph
+    concepts = [d for _, d in graph.nodes(data=True) if d["kind"] == "concept"]
+    assert len(concepts) >= 100
+    assert all(isinstance(d["count"], int) and "community" in d for d in concepts)
+    assert graph.graph["communities"] >= 3
+    cites = [(a, b) for a, b, k in graph.edges(keys=True) if k == "cites"]
+    assert len(cites) >= 350
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        if key == "co_occurs":
+            assert data["count"] >= 1 and data["doc_count"] >= 1 and -1 <= data["npmi"] <= 1 and data["weight"] >= 0
+    labels = {d["label"] for d in concepts}
+    assert {"shard theory", "corrigibility", "power-seeking", "attainable utility preservation"} <= labels

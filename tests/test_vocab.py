@@ -1,0 +1,94 @@
+import pytest
+
+from kg.errors import VocabularyError
+from kg.vocab import Concept, Vocabulary, load_vocabulary, normalize, read_vocabulary_file
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Mesa-Optimizer", "mesa optimizers"),
+        ("mesa-optimiser", "Mesa optimizer"),
+        ("weak-to-strong generalisation", "Weak to strong generalizations"),
+        ("the AI's behaviour", "the AI behavior"),
+        ("reward functions", "Reward Function"),
+        ("policies", "policy"),
+        ("biases", "bias"),
+    ],
+)
+def test_normalize_makes_surface_forms_equal(a, b):
+    assert normalize(a) == normalize(b)
+
+
+def test_normalize_keeps_different_words_apart():
+    assert normalize("supervise") != normalize("supervize")  # not every -ise is British
+    assert normalize("process") == "process" and normalize("corrigibility") == "corrigibility"
+
+
+def test_builtin_vocabulary_is_large_defined_and_categorized(vocabulary):
+    assert len(vocabulary) >= 300
+    assert all(c.definition and c.category for c in vocabulary)
+    assert len({c.category for c in vocabulary}) >= 8
+
+
+@pytest.mark.parametrize(
+    "term, slug",
+    [
+        ("IDA", "iterated-distillation-and-amplification"),
+        ("ELK", "eliciting-latent-knowledge"),
+        ("mesa-optimizers", "mesa-optimization"),
+        ("sparse auto-encoders", "sparse-autoencoder"),
+        ("corrigible", "corrigibility"),
+        ("Instruction following", "instruction-following"),
+        ("RLHF", "reinforcement-learning-from-human-feedback"),
+    ],
+)
+def test_lookup_by_any_name(vocabulary, term, slug):
+    assert vocabulary.lookup(term).slug == slug
+
+
+def test_duplicate_alias_across_concepts_names_both():
+    with pytest.raises(VocabularyError, match="'Corrigible' is a name of both 'corrigibility' and 'other'"):
+        Vocabulary(
+            [
+                Concept("corrigibility", "corrigibility", aliases=("corrigible",)),
+                Concept("other", "other", aliases=("Corrigible",)),
+            ]
+        )
+
+
+def test_duplicate_abbreviation_names_both():
+    with pytest.raises(VocabularyError, match="abbreviation 'X' belongs to both 'a' and 'b'"):
+        Vocabulary([Concept("a", "a", abbreviations=("X",)), Concept("b", "b", abbreviations=("X",))])
+
+
+def test_user_vocabulary_adds_and_overrides(write):
+    path = write(
+        "mine.yaml",
+        "- {name: corrigibility, definition: Mine., category: mine}\n"
+        "- {name: gradient filtering, aliases: [grad filtering], category: method}\n",
+    )
+    vocabulary = load_vocabulary([path])
+    assert vocabulary.concepts["corrigibility"].definition == "Mine."
+    assert vocabulary.lookup("corrigible") is None  # the override replaced the aliases too
+    assert vocabulary.lookup("grad filtering").slug == "gradient-filtering"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- {aliases: [x]}", "every concept needs a 'name'"),
+        ("- {name: x, aliases: 3}", "'x' has a bad 'aliases'"),
+        ("- {name: x, color: red}", "'x' has unknown field\\(s\\) color"),
+        ("name: [unclosed", "not valid YAML"),
+        ("just a string", "expected a list of concepts"),
+    ],
+)
+def test_malformed_vocabulary_files_say_what_is_wrong(write, text, message):
+    with pytest.raises(VocabularyError, match=message):
+        read_vocabulary_file(write("bad.yaml", text))
+
+
+def test_missing_vocabulary_file():
+    with pytest.raises(VocabularyError, match="does not exist"):
+        read_vocabulary_file("/nonexistent/vocab.yaml")
