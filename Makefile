@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 
 bench: $(STAMP)  ## Speed and memory ratios against baselines measured in the same run
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --pages
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.graphml output/*.gexf output/*.json output/*.csv

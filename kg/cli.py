@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -136,6 +137,166 @@ def build(
         click.echo("Top outside links: " + ", ".join(f"{k} ({n})" for k, n in outside.most_common(5)))
     click.echo(f"Wrote {len(result.written)} files to {Path(outdir)}/: {', '.join(p.name for p in result.written)}")
     click.echo(f"Open {Path(outdir) / 'graph.html'} in a browser; load graph.graphml into Gephi.")
+
+
+def _graph_argument(function: Callable) -> Callable:
+    return click.argument("graph", type=click.Path(exists=False))(function)
+
+
+def _load(graph: str):
+    from .export import load_graph
+
+    return load_graph(graph)
+
+
+def _emit(data: object, as_json: bool, text: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        text()
+
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+@cli.command()
+@_graph_argument
+@click.option("--top", default=20, show_default=True, help="How many concepts.")
+@click.option(
+    "--by",
+    default="count",
+    show_default=True,
+    type=click.Choice(["count", "doc_count", "pagerank", "degree", "betweenness"]),
+    help="Ranking.",
+)
+@_json_option
+@_friendly
+def concepts(graph: str, top: int, by: str, as_json: bool) -> None:
+    """The top concepts of a built GRAPH (a graph.json, graph.graphml or an output folder)."""
+    from .query import top_concepts
+
+    rows = top_concepts(_load(graph), top, by=by)
+
+    def text() -> None:
+        for rank, row in enumerate(rows, 1):
+            click.echo(
+                f"{rank:>3}. {row['label']}  count={row['count']} docs={row['doc_count']} community={row['community']}"
+            )
+
+    _emit(rows, as_json, text)
+
+
+@cli.command()
+@_graph_argument
+@click.argument("concept")
+@click.option("--top", default=20, show_default=True, help="How many neighbours.")
+@_json_option
+@_friendly
+def neighbors(graph: str, concept: str, top: int, as_json: bool) -> None:
+    """Concepts linked to CONCEPT (a slug, name, alias or abbreviation), strongest first."""
+    from .query import neighbors as find_neighbors
+
+    rows = find_neighbors(_load(graph), concept, top)
+
+    def text() -> None:
+        for row in rows:
+            relation = row["relation"] + (f" ({row['direction']})" if row["direction"] else "")
+            click.echo(f"{row['label']}  {relation}  weight={row['weight']} count={row['count']}")
+
+    _emit(rows, as_json, text)
+
+
+@cli.command()
+@_graph_argument
+@click.argument("a")
+@click.argument("b")
+@_json_option
+@_friendly
+def evidence(graph: str, a: str, b: str, as_json: bool) -> None:
+    """The sentences where concepts A and B occur together."""
+    from .query import evidence as find_evidence
+
+    found = find_evidence(_load(graph), a, b)
+
+    def text() -> None:
+        click.echo(f"{found['a']} + {found['b']}: {found['count']} units in {found['doc_count']} documents")
+        for item in found["sentences"]:
+            click.echo(f"- {item['text']}\n  ({item['document']}{' ' + item['url'] if item['url'] else ''})")
+
+    _emit(found, as_json, text)
+
+
+@cli.command()
+@_graph_argument
+@click.argument("a")
+@click.argument("b")
+@_json_option
+@_friendly
+def path(graph: str, a: str, b: str, as_json: bool) -> None:
+    """The shortest chain of co-occurring concepts from A to B, with a sentence for each step."""
+    from .query import path as find_path
+
+    steps = find_path(_load(graph), a, b)
+
+    def text() -> None:
+        click.echo(" -> ".join(step["label"] for step in steps))
+        for step in steps[1:]:
+            click.echo(f"  {step['label']}: {step['sentence']}")
+
+    _emit(steps, as_json, text)
+
+
+@cli.command()
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option("--top", default=50, show_default=True, help="Report rank changes within this many top concepts.")
+@_json_option
+@_friendly
+def diff(old: str, new: str, top: int, as_json: bool) -> None:
+    """What changed between two built graphs OLD and NEW."""
+    from .query import diff as compare
+
+    changes = compare(_load(old), _load(new), top=top)
+
+    def text() -> None:
+        for key in ("concepts_added", "concepts_removed", "edges_added", "edges_removed"):
+            items = changes[key]
+            shown = ", ".join("-".join(i) if isinstance(i, list) else i for i in items[:10])
+            click.echo(
+                f"{key.replace('_', ' ').capitalize()}: {len(items)}"
+                + (f" ({shown}{', ...' if len(items) > 10 else ''})" if items else "")
+            )
+        click.echo(f"Rank changes: {len(changes['rank_changes'])}")
+        for move in changes["rank_changes"][:10]:
+            click.echo(f"  {move['label']}: {move['old_rank']} -> {move['new_rank']}")
+        for key, word in (("communities_split", "into"), ("communities_merged", "from")):
+            for item in changes[key]:
+                click.echo(
+                    f"{key.split('_')[1].capitalize()}: community {item['community']} ({item['label']}) "
+                    f"{word} {', '.join(map(str, item[word]))}"
+                )
+
+    _emit(changes, as_json, text)
+
+
+@cli.command(name="export")
+@_graph_argument
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(["graphml", "gexf", "json", "csv"]),
+    help="Format to write; repeatable.",
+)
+@click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False))
+@_friendly
+def export_command(graph: str, formats: tuple[str, ...], outdir: str) -> None:
+    """Convert a built GRAPH into other formats."""
+    from .export import write_all
+
+    written = write_all(_load(graph), Path(outdir), tuple(dict.fromkeys(formats)))
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}")
 
 
 def main() -> None:
