@@ -9,10 +9,11 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["build"]])
+@pytest.mark.parametrize("command", ["", "build", "concepts", "neighbors", "evidence", "path", "diff", "export"])
 def test_help(runner, command):
-    result = runner.invoke(cli, [*command, "--help"])
-    assert result.exit_code == 0 and "Usage: " in result.output
+    result = runner.invoke(cli, [*command.split(), "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: cli {command}".rstrip() + " [OPTIONS]")
 
 
 def test_build_seeds_writes_files_and_summary(runner, tmp_path):
