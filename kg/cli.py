@@ -299,6 +299,39 @@ def export_command(graph: str, formats: tuple[str, ...], outdir: str) -> None:
     click.echo(f"Wrote {', '.join(str(p) for p in written)}")
 
 
+@cli.command(name="suggest")
+@click.argument("inputs", nargs=-1, type=click.Path())
+@click.option("--top", default=30, show_default=True, help="How many candidates.")
+@click.option("--vocab", "vocab_paths", multiple=True, type=click.Path(dir_okay=False), help="Extra vocabulary file.")
+@click.option("--parser", metavar="MODEL", help="spaCy model whose noun chunks feed discovery (slower).")
+@_json_option
+@_friendly
+def suggest_command(
+    inputs: tuple[str, ...], top: int, vocab_paths: tuple[str, ...], parser: str | None, as_json: bool
+) -> None:
+    """Candidate concepts in INPUTS that the vocabulary lacks, with a YAML snippet to paste."""
+    import yaml
+
+    from .pipeline import suggest
+
+    settings = Settings(vocab_paths=tuple(Path(p) for p in vocab_paths), parser=parser)
+    rows = suggest(inputs or ("corpus",), settings=settings, top=top)
+
+    def text() -> None:
+        if not rows:
+            click.echo("No candidates: every recurring multiword term is already in the vocabulary.")
+            return
+        for rank, row in enumerate(rows, 1):
+            click.echo(f"{rank:>3}. {row['name']}  mentions={row['count']} documents={row['documents']}")
+            click.echo(f"     {row['example']}")
+        snippet = [{"name": row["name"], "aliases": [], "definition": "", "category": "discovered"} for row in rows]
+        click.echo("\n# Paste the ones you want into a vocabulary file, write each a definition, and run:")
+        click.echo("#   kg build --vocab my-concepts.yaml")
+        click.echo(yaml.safe_dump(snippet, sort_keys=False, allow_unicode=True, width=120).rstrip())
+
+    _emit(rows, as_json, text)
+
+
 def main() -> None:
     """Entry point of the ``kg`` script."""
     cli(prog_name="kg")

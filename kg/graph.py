@@ -21,7 +21,7 @@ import networkx as nx
 from .citations import CitationIndex, outside_key
 from .config import Settings
 from .corpus import Document, slugify
-from .extract import GENERIC_WORDS, Extraction, Mention
+from .extract import BROAD_TERMS, GENERIC_WORDS, Extraction, Mention, noun_phrase_check
 from .vocab import Concept, Vocabulary
 
 __all__ = ["GraphBuilder", "build_graph", "analyze", "add_layout", "concept_subgraph", "Abbreviation", "thresholds"]
@@ -52,7 +52,7 @@ def thresholds(n_documents: int, settings: Settings) -> tuple[int, int]:
     return min_count, min_docs
 
 
-def _evidence_score(text: str, n_concepts: int) -> tuple[float, ...]:
+def evidence_score(text: str, n_concepts: int) -> tuple[float, ...]:
     """Higher is better: sentences of readable length that name several concepts."""
     length = len(text)
     readable = -abs(min(length, 400) - 160) / 40
@@ -80,6 +80,43 @@ class _Best:
         return [item for _, item in sorted(self.items.get(key, []), reverse=True)]
 
 
+class _CandidateStats:
+    """Corpus-wide counts of discovery candidates and short forms, gathered in one pass over extractions."""
+
+    def __init__(self) -> None:
+        self.count: Counter = Counter()
+        self.docs: Counter = Counter()
+        self.early: Counter = Counter()
+        self.surfaces: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, extraction: Extraction) -> None:
+        seen: set[str] = set()
+        for mention in extraction.mentions:
+            if mention.key[0] in "~!":
+                seen.add(mention.key)
+            if mention.key[0] == "~":
+                self.count[mention.key] += 1
+                self.surfaces[mention.key][mention.surface] += 1
+                self.early[mention.key] += mention.sentence <= 3
+        self.docs.update(seen)
+
+    def is_boilerplate(self, key: str) -> bool:
+        """Template text ("Epistemic status", "This is a newsletter ..."): once per document, at its top."""
+        return (
+            self.docs[key] >= 5 and self.count[key] <= 1.2 * self.docs[key] and self.early[key] >= 0.7 * self.count[key]
+        )
+
+    def examples(self, keys: list[str], extractions: Sequence[Extraction], per_key: int = 3) -> dict[str, list]:
+        """Up to ``per_key`` (sentence, surface) pairs for each key, from the first documents that use it."""
+        found: dict[str, list] = {key: [] for key in keys}
+        for extraction in extractions:
+            for mention in extraction.mentions:
+                bucket = found.get(mention.key)
+                if bucket is not None and len(bucket) < per_key:
+                    bucket.append((extraction.sentence_text(mention.sentence), mention.surface))
+        return found
+
+
 class GraphBuilder:
     """Turns extractions into a graph in two passes over the records (never over texts).
 
@@ -92,35 +129,35 @@ class GraphBuilder:
         self.settings = settings
         self.abbreviations: dict[str, Abbreviation] = {}
         self.discovered: dict[str, Concept] = {}
+        self.scores: dict[str, float] = {}  # discovery score of each discovered key
+        self.stats = _CandidateStats()
         self.mapping: dict[str, str] = {}
 
     # --- pass one -------------------------------------------------------------------------------------------
 
     def resolve(self, extractions: Sequence[Extraction]) -> None:
         """Choose discovered concepts and corpus-wide abbreviations from all extractions."""
-        candidate_count: Counter = Counter()
-        key_docs: Counter = Counter()
-        surfaces: dict[str, Counter] = defaultdict(Counter)
+        stats = self.stats
         for extraction in extractions:
-            seen: set[str] = set()
-            for mention in extraction.mentions:
-                if mention.key[0] in "~!":
-                    seen.add(mention.key)
-                if mention.key.startswith("~"):
-                    candidate_count[mention.key] += 1
-                    surfaces[mention.key][mention.surface] += 1
-            key_docs.update(seen)
+            stats.add(extraction)
             for short, long_key in extraction.abbreviations:
                 self.abbreviations.setdefault(short, Abbreviation(short)).long_forms[long_key] += 1
         if self.settings.discover:
-            self._discover(candidate_count, key_docs, surfaces, len(extractions))
-        self._adopt_abbreviations(key_docs)
+            self._discover(stats, extractions)
+        self._adopt_abbreviations(stats.docs)
 
-    def _discover(self, count: Counter, docs: Counter, surfaces: dict[str, Counter], n_documents: int) -> None:
+    def _discover(self, stats: _CandidateStats, extractions: Sequence[Extraction]) -> None:
+        """Score candidates by C-value, spread and specificity; keep the best that pass every filter.
+
+        Filters, cheapest first: recurrence (documents and count), the vocabulary (a known name counts for its
+        concept), broad terms, shape (``_is_term``), boilerplate (once per document, near the top), C-value,
+        then a part-of-speech check of a few example sentences for the short list.
+        """
         from wordfreq import zipf_frequency
 
+        n_documents = len(extractions)
         min_docs = 2 if n_documents < 50 else 3
-        pool = {k: c for k, c in count.items() if docs[k] >= min_docs and c >= 3}
+        pool = {k: c for k, c in stats.count.items() if stats.docs[k] >= min_docs and c >= 3}
         longer: dict[str, list[str]] = defaultdict(list)
         for key in pool:
             words = key[1:].split()
@@ -136,9 +173,9 @@ class GraphBuilder:
                 self.mapping[key] = known.slug
                 continue
             words = key[1:].split()
-            forms = surfaces[key]
-            shown = forms.most_common(1)[0][0]
-            if not _is_term(words, forms, zipf_frequency):
+            if key[1:] in BROAD_TERMS or not _is_term(words, stats.surfaces[key], zipf_frequency):
+                continue
+            if stats.is_boilerplate(key):
                 continue
             nested = longer.get(key, [])
             # C-value: frequency, less the average frequency of the longer terms this one sits in.
@@ -148,18 +185,22 @@ class GraphBuilder:
             if c_value <= 0:
                 continue
             rarest = min(zipf_frequency(w, "en") for w in words)
-            scored.append((c_value * math.log1p(docs[key]) * (1 + (7 - rarest) / 7), key))
-            self.discovered[key] = Concept(
+            scored.append((c_value * math.log1p(stats.docs[key]) * (1 + (7 - rarest) / 7), key))
+        limit = max(30, min(400, n_documents // 2))
+        short_list = [key for _, key in sorted(scored, reverse=True)[: limit + limit // 2]]
+        examples = stats.examples(short_list, extractions)
+        verdicts = noun_phrase_check([examples[key] for key in short_list], model=self.settings.parser)
+        kept = [key for key, ok in zip(short_list, verdicts, strict=True) if ok][:limit]
+        self.scores = {key: score for score, key in scored if key in kept}
+        for key in kept:
+            concept = Concept(
                 slug=slugify(key[1:]),
-                name=_display(shown),
+                name=_display(stats.surfaces[key].most_common(1)[0][0]),
                 category="discovered",
                 source="discovered",
             )
-        limit = max(30, min(400, n_documents // 2))
-        keep = {key for _, key in sorted(scored, reverse=True)[:limit]}
-        self.discovered = {
-            k: c for k, c in self.discovered.items() if k in keep and c.slug not in self.vocabulary.concepts
-        }
+            if concept.slug not in self.vocabulary.concepts:
+                self.discovered[key] = concept
 
     def _adopt_abbreviations(self, key_docs: Counter) -> None:
         from wordfreq import zipf_frequency
@@ -177,6 +218,9 @@ class GraphBuilder:
                 record.status = "conflict: adopted the known concept"
             else:
                 record.status = "conflict: kept per document"
+                continue
+            if target.startswith("~") and target[1:] in BROAD_TERMS:
+                record.status = "ignored: too broad"
                 continue
             if target.startswith("~") and target not in self.discovered:
                 # A consistently defined long form is a concept even when too rare to be discovered, if it is
@@ -306,7 +350,7 @@ class GraphBuilder:
         text = extraction.sentence_text(sentence)
         if not text:
             return
-        score = _evidence_score(text, len(members))
+        score = evidence_score(text, len(members))
         item = (document.id, sentence, text)
         for key in members:
             concept_evidence.offer(key, score, item)

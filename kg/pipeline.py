@@ -9,7 +9,7 @@ import json
 import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -19,11 +19,11 @@ from .config import Settings
 from .corpus import Document, read_corpus
 from .export import write_all, write_atomic
 from .extract import Extraction, Extractor
-from .graph import Abbreviation, add_layout, analyze, build_graph
+from .graph import Abbreviation, GraphBuilder, add_layout, analyze, build_graph, evidence_score
 from .render import render_page
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "build", "extract_documents"]
+__all__ = ["BuildResult", "build", "extract_documents", "suggest"]
 
 
 @dataclass
@@ -138,3 +138,34 @@ def build(
     write_atomic(outdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     result.written = [page, *result.written, outdir / "abbreviations.csv", outdir / "manifest.json"]
     return result
+
+
+def suggest(
+    inputs: Iterable[str | Path] = ("corpus",), *, settings: Settings = Settings(), top: int = 30
+) -> list[dict]:
+    """Concepts the vocabulary lacks, best first: name, mentions, documents, score and an example sentence.
+
+    These are the concepts a build would add with ``source=discovered``; paste the good ones into a vocabulary
+    file (``kg build --vocab FILE``) with a definition of your own.
+    """
+    if top < 1:
+        raise ValueError(f"top = {top}; must be >= 1")
+    documents = read_corpus([Path(p) for p in inputs])
+    vocabulary = load_vocabulary(settings.vocab_paths)
+    settings = replace(settings, discover=True, vocab_only=False)
+    extractions = list(extract_documents(documents, vocabulary, settings))
+    builder = GraphBuilder(vocabulary, settings)
+    builder.resolve(extractions)
+    ranked = sorted(builder.scores, key=lambda k: (-builder.scores[k], k))[:top]
+    examples = builder.stats.examples(ranked, extractions, per_key=5)
+    return [
+        {
+            "name": builder.discovered[key].name,
+            "slug": builder.discovered[key].slug,
+            "count": builder.stats.count[key],
+            "documents": builder.stats.docs[key],
+            "score": round(builder.scores[key], 2),
+            "example": max((s for s, _ in examples[key]), key=lambda s: evidence_score(s, 1), default=""),
+        }
+        for key in ranked
+    ]

@@ -9,7 +9,9 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", ["", "build", "concepts", "neighbors", "evidence", "path", "diff", "export"])
+@pytest.mark.parametrize(
+    "command", ["", "build", "suggest", "concepts", "neighbors", "evidence", "path", "diff", "export"]
+)
 def test_help(runner, command):
     result = runner.invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0
@@ -74,3 +76,24 @@ def test_build_warns_once_and_keeps_going(runner, tmp_path):
     assert result.exit_code == 0
     assert "Warning: skipped 1 unreadable file: " in result.output and "bad.json: not valid JSON" in result.output
     assert "Documents: 1" in result.output
+
+
+def test_suggest_lists_candidates_with_a_pasteable_snippet(runner, turntrout, tmp_path, vocabulary):
+    import json
+
+    import yaml
+
+    from kg.vocab import load_vocabulary
+
+    rows = json.loads(runner.invoke(cli, ["suggest", str(turntrout), "--top", "8", "--json"]).output)
+    assert len(rows) == 8
+    for row in rows:
+        assert vocabulary.lookup(row["name"]) is None and row["count"] >= 3 and row["documents"] >= 3
+        assert row["example"]
+    result = runner.invoke(cli, ["suggest", str(turntrout), "--top", "3"])
+    assert result.exit_code == 0 and result.output.startswith(f"  1. {rows[0]['name']}  mentions=")
+    snippet = yaml.safe_load(result.output.split("#   kg build --vocab my-concepts.yaml\n", 1)[1])
+    assert [entry["name"] for entry in snippet] == [row["name"] for row in rows[:3]]
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump([{**entry, "definition": "Mine."} for entry in snippet]))
+    assert load_vocabulary([path]).lookup(rows[0]["name"]).definition == "Mine."
