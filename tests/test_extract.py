@@ -139,3 +139,13 @@ def test_seeds_find_the_concepts_a_reader_sees(extractor, seeds_build):
         "p-doom",
     }
     assert expected <= found
+
+
+def test_parallel_extraction_matches_serial(vocabulary, turntrout):
+    from kg.corpus import read_corpus
+    from kg.pipeline import extract_documents
+
+    documents = read_corpus([turntrout])[:24]
+    serial = list(extract_documents(documents, vocabulary, Settings()))
+    parallel = list(extract_documents(documents, vocabulary, Settings(n_process=2)))
+    assert parallel == serial
