@@ -87,8 +87,13 @@ _IRREGULAR = {
     "oracles": "oracle",
     "axes": "axis",
     "indices": "index",
+    # singular words that look plural
+    **{
+        w: w
+        for w in ("bias", "alias", "atlas", "canvas", "chaos", "cosmos", "kudos", "ethos", "news", "series", "species")
+    },
 }
-_KEEP_S = ("ss", "us", "is", "as", "os", "ics", "ness")
+_KEEP_S = ("ss", "us", "is", "ics", "ness")
 _SPLIT = re.compile(r"[\s\-\u2010-\u2015_/]+")
 _APOSTROPHES = re.compile(r"[’'`]s?$")
 

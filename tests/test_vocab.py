@@ -14,6 +14,9 @@ from kg.vocab import Concept, Vocabulary, load_vocabulary, normalize, read_vocab
         ("reward functions", "Reward Function"),
         ("policies", "policy"),
         ("biases", "bias"),
+        ("multipolar scenarios", "Multipolar scenario"),
+        ("research agendas", "research agenda"),
+        ("ideas", "idea"),
     ],
 )
 def test_normalize_makes_surface_forms_equal(a, b):
@@ -23,6 +26,13 @@ def test_normalize_makes_surface_forms_equal(a, b):
 def test_normalize_keeps_different_words_apart():
     assert normalize("supervise") != normalize("supervize")  # not every -ise is British
     assert normalize("process") == "process" and normalize("corrigibility") == "corrigibility"
+    assert [normalize(w) for w in ("bias", "chaos", "series", "physics", "status")] == [
+        "bias",
+        "chaos",
+        "series",
+        "physics",
+        "status",
+    ]
 
 
 def test_builtin_vocabulary_is_large_defined_and_categorized(vocabulary):
