@@ -206,12 +206,14 @@ def neighbors(graph: str, concept: str, top: int, as_json: bool) -> None:
     _emit(rows, as_json, text)
 
 
-@cli.command()
-@_graph_argument
-@click.argument("a")
-@click.argument("b")
-@_json_option
-@_friendly
+def _pair_query(function: Callable) -> Callable:
+    """A command that asks GRAPH about two concepts A and B."""
+    for decorate in (_friendly, _json_option, click.argument("b"), click.argument("a"), _graph_argument, cli.command()):
+        function = decorate(function)
+    return function
+
+
+@_pair_query
 def evidence(graph: str, a: str, b: str, as_json: bool) -> None:
     """The sentences where concepts A and B occur together."""
     from .query import evidence as find_evidence
@@ -226,12 +228,7 @@ def evidence(graph: str, a: str, b: str, as_json: bool) -> None:
     _emit(found, as_json, text)
 
 
-@cli.command()
-@_graph_argument
-@click.argument("a")
-@click.argument("b")
-@_json_option
-@_friendly
+@_pair_query
 def path(graph: str, a: str, b: str, as_json: bool) -> None:
     """The shortest chain of co-occurring concepts from A to B, with a sentence for each step."""
     from .query import path as find_path
