@@ -258,7 +258,7 @@ def diff(old: str, new: str, top: int, as_json: bool) -> None:
     def text() -> None:
         for key in ("concepts_added", "concepts_removed", "edges_added", "edges_removed"):
             items = changes[key]
-            shown = ", ".join("-".join(i) if isinstance(i, list) else i for i in items[:10])
+            shown = ", ".join(" ~ ".join(i) if isinstance(i, list) else i for i in items[:10])
             click.echo(
                 f"{key.replace('_', ' ').capitalize()}: {len(items)}"
                 + (f" ({shown}{', ...' if len(items) > 10 else ''})" if items else "")

@@ -55,39 +55,35 @@ _taggers: dict[str | None, Language | None] = {}
 
 @dataclass(frozen=True)
 class Mention:
-    """One occurrence of a concept (or candidate) in a document.
+    """One occurrence of a concept (or candidate) in a document, with the sentence it sits in.
 
     ``start``/``end`` are character offsets in the analyzed text (title, blank line, body); ``sentence``,
-    ``paragraph`` and ``token`` index the units co-occurrence is counted in.
+    ``paragraph`` and ``token`` index the units co-occurrence is counted in. Mentions in one sentence share one
+    ``sentence_text`` string.
     """
 
     key: str
+    doc_id: str
     sentence: int
     paragraph: int
     token: int
     start: int
     end: int
     surface: str
+    sentence_text: str
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """What one document contributes to the graph: its mentions, the sentences they sit in, and its links."""
+    """What one document contributes to the graph: its mentions, its size in units, its abbreviations and links."""
 
     doc_id: str
     mentions: tuple[Mention, ...]
-    sentences: tuple[tuple[int, str], ...]
     n_sentences: int
     n_paragraphs: int
     n_tokens: int
     abbreviations: tuple[tuple[str, str], ...]
     links: tuple[tuple[str, int], ...]
-
-    def sentence_text(self, index: int) -> str:
-        position = bisect.bisect_left(self.sentences, (index, ""))
-        if position < len(self.sentences) and self.sentences[position][0] == index:
-            return self.sentences[position][1]
-        return ""
 
 
 def is_candidate_token(text: str) -> bool:
@@ -169,19 +165,35 @@ class Extractor:
             spans.append(Span(doc, start, end, label=defined.get(short, key)))  # a local definition wins
         found = filter_spans(spans)
         taken = {i for span in found for i in range(span.start, span.end)}
-        mentions = [self._mention(span, span.label_, sentence_of, paragraph_of) for span in found]
+        sentence_texts: dict[int, str] = {}
+
+        def mention(span: Span, key: str) -> Mention:
+            index = sentence_of[span.start]
+            if index not in sentence_texts:
+                start, end = sentence_spans[index]
+                sentence_texts[index] = _clip(text[start:end])
+            return Mention(
+                key,
+                document.id,
+                index,
+                paragraph_of[span.start],
+                span.start,
+                span.start_char,
+                span.end_char,
+                span.text,
+                sentence_texts[index],
+            )
+
+        mentions = [mention(span, span.label_) for span in found]
         for token in doc:
             if token.i in taken or not _looks_like_short_form(token.text):
                 continue
             short = token.text if token.text in defined else token.text.removesuffix("s")
             key = defined.get(short, "!" + short)
-            mentions.append(self._mention(doc[token.i : token.i + 1], key, sentence_of, paragraph_of))
+            mentions.append(mention(doc[token.i : token.i + 1], key))
             taken.add(token.i)
         if self.settings.discover:
-            mentions += [
-                self._mention(span, "~" + normalize(span.text), sentence_of, paragraph_of)
-                for span in self._candidates(doc, taken)
-            ]
+            mentions += [mention(span, "~" + normalize(span.text)) for span in self._candidates(doc, taken)]
         mentions.sort(key=lambda m: (m.start, m.key))
         links: tuple[tuple[str, int], ...] = ()
         if len(doc):
@@ -191,14 +203,9 @@ class Extractor:
                 (link.url, sentence_of[max(0, bisect.bisect_right(starts, link.offset + offset) - 1)])
                 for link in document.links
             )
-        wanted = {m.sentence for m in mentions} | {index for _, index in links}
-        sentences = tuple(
-            (index, _clip(text[start:end])) for index, (start, end) in enumerate(sentence_spans) if index in wanted
-        )
         return Extraction(
             doc_id=document.id,
             mentions=tuple(mentions),
-            sentences=sentences,
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
             n_tokens=sum(1 for t in doc if not t.is_space),
@@ -297,18 +304,6 @@ class Extractor:
         for size in (2, 3, 4):
             for first in range(len(words) - size + 1):
                 yield doc[words[first][0] : words[first + size - 1][1] + 1]
-
-    @staticmethod
-    def _mention(span: Span, key: str, sentence_of: list[int], paragraph_of: list[int]) -> Mention:
-        return Mention(
-            key=key,
-            sentence=sentence_of[span.start],
-            paragraph=paragraph_of[span.start],
-            token=span.start,
-            start=span.start_char,
-            end=span.end_char,
-            surface=span.text,
-        )
 
 
 def _tagger(model: str | None) -> Language | None:

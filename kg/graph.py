@@ -59,6 +59,18 @@ def evidence_score(text: str, n_concepts: int) -> tuple[float, ...]:
     return (readable + min(n_concepts, 4), -length)
 
 
+def _offer_evidence(mention: Mention, members: set[str], concepts: _Best, pairs: _Best) -> None:
+    """Offer the sentence of ``mention`` as evidence for each concept in it and each pair of them."""
+    if not mention.sentence_text:
+        return
+    score = evidence_score(mention.sentence_text, len(members))
+    item = (mention.doc_id, mention.sentence, mention.sentence_text)
+    for key in members:
+        concepts.offer(key, score, item)
+    for pair in combinations(sorted(members), 2):
+        pairs.offer(pair, score, item)
+
+
 class _Best:
     """Keeps the best ``size`` items per key, deterministic under ties."""
 
@@ -113,7 +125,7 @@ class _CandidateStats:
             for mention in extraction.mentions:
                 bucket = found.get(mention.key)
                 if bucket is not None and len(bucket) < per_key:
-                    bucket.append((extraction.sentence_text(mention.sentence), mention.surface))
+                    bucket.append((mention.sentence_text, mention.surface))
         return found
 
 
@@ -283,19 +295,19 @@ class GraphBuilder:
             units = self._units(keyed)
             total_units += self._unit_total(extraction)
             doc_pairs: set[tuple[str, str]] = set()
-            for unit_key, members in units.items():
+            for members in units.values():
                 concept_units.update(members)
                 pairs = list(combinations(sorted(members), 2))
                 pair_units.update(pairs)
                 doc_pairs.update(pairs)
-                if settings.window == "sentence" or isinstance(unit_key, int):
-                    self._offer_evidence(
-                        extraction, document, unit_key, members, pairs, keyed, concept_evidence, pair_evidence
-                    )
             pair_docs.update(doc_pairs)
-            sentence_concepts: dict[int, set[str]] = defaultdict(set)
+            # Evidence is always whole sentences, whatever the co-occurrence window.
+            sentences: dict[int, tuple[Mention, set[str]]] = {}
             for key, mention in keyed:
-                sentence_concepts[mention.sentence].add(key)
+                sentences.setdefault(mention.sentence, (mention, set()))[1].add(key)
+            for mention, members in sentences.values():
+                _offer_evidence(mention, members, concept_evidence, pair_evidence)
+            sentence_concepts = {index: members for index, (_, members) in sentences.items()}
             for url, sentence in extraction.links:
                 target = index.resolve(url)
                 if target and target != document.id:
@@ -333,29 +345,6 @@ class GraphBuilder:
         if window == "paragraph":
             return extraction.n_paragraphs
         return extraction.n_tokens // int(window) + 1
-
-    def _offer_evidence(
-        self,
-        extraction: Extraction,
-        document: Document,
-        sentence: object,
-        members: set[str],
-        pairs: list[tuple[str, str]],
-        keyed: list[tuple[str, Mention]],
-        concept_evidence: _Best,
-        pair_evidence: _Best,
-    ) -> None:
-        if not isinstance(sentence, int):
-            sentence = next(m.sentence for k, m in keyed if k in members)
-        text = extraction.sentence_text(sentence)
-        if not text:
-            return
-        score = evidence_score(text, len(members))
-        item = (document.id, sentence, text)
-        for key in members:
-            concept_evidence.offer(key, score, item)
-        for pair in pairs:
-            pair_evidence.offer(pair, score, item)
 
     def _concept(self, slug: str) -> Concept:
         if slug in self.vocabulary.concepts:

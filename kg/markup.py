@@ -49,6 +49,7 @@ _HTML_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)<
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\])]+[^\s<>\"'\]).,;:!?]")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_SPACED_TAG = re.compile(r"<(?:br|sub|sup)\b[^>]*>|</?(?:p|div|li|td|th|tr)\b[^>]*>", re.I)  # tags that part words
 _PLACEHOLDER = re.compile(r"\x01(\d+)\x02")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
@@ -60,6 +61,7 @@ def _inline(text: str) -> str:
     text = _STRIKE.sub(r"\1", text)
     for _ in range(2):  # nested emphasis such as ***x*** or _**x**_
         text = _EMPHASIS.sub(r"\2", text)
+    text = _SPACED_TAG.sub(" ", text)
     text = _TAG.sub("", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -58,7 +58,8 @@ def test_mentions_know_their_sentence_paragraph_and_span(extractor):
     ]
     analyzed = "Title\n\n" + text
     assert all(analyzed[m.start : m.end] == m.surface for m in extraction.mentions)
-    assert extraction.sentence_text(2) == "Power-seeking too!"
+    assert [m.sentence_text for m in extraction.mentions if m.key == "power-seeking"] == ["Power-seeking too!"]
+    assert {m.doc_id for m in extraction.mentions} == {"d"}
     assert (extraction.n_sentences, extraction.n_paragraphs) == (4, 3)
 
 

@@ -1,5 +1,6 @@
 import math
 from collections import Counter
+from dataclasses import replace
 
 import networkx as nx
 import pytest
@@ -16,14 +17,13 @@ VOCAB = Vocabulary(
 
 
 def mention(key, sentence, paragraph=0, token=None):
-    return Mention(key, sentence, paragraph, token if token is not None else sentence * 10, 0, 1, key)
+    token = token if token is not None else sentence * 10
+    return Mention(key, "", sentence, paragraph, token, 0, 1, key, "")
 
 
 def extraction(doc_id, mentions, n_sentences=4, links=(), abbreviations=()):
-    sentences = tuple((s, f"Sentence {s} of {doc_id}.") for s in sorted({m.sentence for m in mentions}))
-    return Extraction(
-        doc_id, tuple(mentions), sentences, n_sentences, 2, n_sentences * 10, tuple(abbreviations), tuple(links)
-    )
+    mentions = [replace(m, doc_id=doc_id, sentence_text=f"Sentence {m.sentence} of {doc_id}.") for m in mentions]
+    return Extraction(doc_id, tuple(mentions), n_sentences, 2, n_sentences * 10, tuple(abbreviations), tuple(links))
 
 
 def documents(*ids, **extra):
@@ -175,3 +175,11 @@ def test_turntrout_graph(turntrout_build):
             assert data["count"] >= 1 and data["doc_count"] >= 1 and -1 <= data["npmi"] <= 1 and data["weight"] >= 0
     labels = {d["label"] for d in concepts}
     assert {"shard theory", "corrigibility", "power-seeking", "attainable utility preservation"} <= labels
+
+
+@pytest.mark.parametrize("window", ["sentence", "paragraph", 7])
+def test_evidence_is_whole_sentences_whatever_the_window(window):
+    records = [extraction("a", [mention("corrigibility", 0), mention("deception", 0), mention("sycophancy", 1)])]
+    graph, _ = build_graph(documents("a"), records, VOCAB, Settings(window=window, min_npmi=-1.0))
+    assert graph.nodes["sycophancy"]["evidence"] == [{"doc": "a", "sentence": 1, "text": "Sentence 1 of a."}]
+    assert graph.edges["corrigibility", "deception", "co_occurs"]["evidence"][0]["sentence"] == 0

@@ -44,3 +44,8 @@ def test_plain_text_links_strip_trailing_punctuation():
         "https://a.org/x",
         "http://b.com",
     ]
+
+
+def test_inline_tags_that_part_words_leave_a_space():
+    text, _ = markdown_to_text("achieving corrigibility<sub>policy modification</sub>. a<br>b <em>c</em>d")
+    assert text == "achieving corrigibility policy modification. a b cd"
