@@ -133,8 +133,10 @@ def build(
     click.echo(f"Communities: {result.graph.graph.get('communities', 0)}")
     click.echo("Top concepts: " + ", ".join(f"{d['label']} ({d['count']})" for _, d in concepts[:10]))
     outside = result.outside_links()
-    if outside:
-        click.echo("Top outside links: " + ", ".join(f"{k} ({n})" for k, n in outside.most_common(5)))
+    for title, keep in (("domains", lambda k: ":" not in k), ("papers", lambda k: k.startswith(("arXiv:", "doi:")))):
+        top = [(k, n) for k, n in outside.most_common() if keep(k)][:5]
+        if top:
+            click.echo(f"Top outside {title}: " + ", ".join(f"{k} ({n})" for k, n in top))
     click.echo(f"Wrote {len(result.written)} files to {Path(outdir)}/: {', '.join(p.name for p in result.written)}")
     click.echo(f"Open {Path(outdir) / 'graph.html'} in a browser; load graph.graphml into Gephi.")
 

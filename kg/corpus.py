@@ -503,8 +503,8 @@ def read_file(path: str | Path) -> list[Document]:
 def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
     """Read every document under ``inputs`` (files, folders, globs), sorted by id.
 
-    Unreadable files and duplicate documents (same id or URL as one read before) are skipped with one
-    ``KgWarning`` each, naming them; the rest of the corpus is still returned.
+    Unreadable files are skipped, and of documents met twice (same id or URL) only the one with the longer text is
+    kept; each problem gives one ``KgWarning`` naming the items, and the rest of the corpus is still returned.
 
     Raises
     ------
@@ -527,9 +527,14 @@ def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
             continue
         for document in found:
             url_key = normalize_url(document.url) if document.url else None
-            if document.id in documents or (url_key and url_key in seen_urls):
+            earlier = document.id if document.id in documents else seen_urls.get(url_key or "")
+            if earlier is not None:
+                # The same document twice (say, an excerpt and the full post): keep the fuller text.
                 duplicates.append(f"{document.id} ({path.name})")
-                continue
+                if len(document.text) <= len(documents[earlier].text):
+                    continue
+                kept = documents.pop(earlier)
+                seen_urls = {k: v for k, v in seen_urls.items() if v != kept.id}
             documents[document.id] = document
             if url_key:
                 seen_urls[url_key] = document.id
@@ -541,7 +546,7 @@ def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
         )
     if duplicates:
         warnings.warn(
-            f"kept the first of {len(duplicates)} duplicate document{'s' * (len(duplicates) != 1)}: "
+            f"kept one copy (the longest) of {len(duplicates)} duplicate document{'s' * (len(duplicates) != 1)}: "
             + ", ".join(duplicates[:20])
             + (" ..." if len(duplicates) > 20 else ""),
             KgWarning,

@@ -97,3 +97,19 @@ def test_suggest_lists_candidates_with_a_pasteable_snippet(runner, turntrout, tm
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump([{**entry, "definition": "Mine."} for entry in snippet]))
     assert load_vocabulary([path]).lookup(rows[0]["name"]).definition == "Mine."
+
+
+def test_python_dash_m_kg():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (0, "kg, version 0.1.0\n")
+
+
+def test_summary_names_outside_domains_and_papers(runner, turntrout, tmp_path):
+    result = runner.invoke(cli, ["build", str(turntrout), "-o", str(tmp_path)])
+    lines = result.output.splitlines()
+    assert lines[0] == "Documents: 177"
+    assert any(line.startswith("Top outside domains: lesswrong.com (") for line in lines)
+    assert any(line.startswith("Top outside papers: arXiv:") for line in lines)

@@ -136,9 +136,9 @@ def test_duplicates_and_unreadable_files_warn_once_and_carry_on(write, tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         documents = read_corpus([tmp_path])
-    assert [d.id for d in documents] == ["a"]
+    assert [(d.id, d.text) for d in documents] == [("b", "Same page.")]  # the fuller copy of the page
     messages = sorted(str(w.message) for w in caught if w.category is KgWarning)
-    assert messages[0] == "kept the first of 1 duplicate document: b (b.md)"
+    assert messages[0] == "kept one copy (the longest) of 1 duplicate document: b (b.md)"
     assert messages[1].startswith("skipped 2 unreadable files: ") and "c.json: not valid JSON" in messages[1]
     assert "d.jsonl: line 2 is not valid JSON" in messages[1]
 
@@ -215,4 +215,4 @@ def test_dataset_and_graphql_corpora(shared):
 def test_mixed_formats_keep_one_copy_of_each_document(shared):
     documents, messages = _read(shared / "corpus" / "distill")
     assert len(documents) == 46
-    assert messages == [m for m in messages if m.startswith("kept the first of 8 duplicate documents")]
+    assert len(messages) == 1 and messages[0].startswith("kept one copy (the longest) of 8 duplicate documents")
