@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,6 +87,12 @@ def _window(value: str) -> str | int:
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed for communities and layout.")
 @click.option("-j", "--jobs", "n_process", type=int, default=1, show_default=True, help="Extraction processes.")
 @click.option("--leiden", is_flag=True, help="Leiden communities (needs: pip install 'kg[leiden]').")
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse per-document extractions from $KG_CACHE_DIR (default ~/.cache/kg).",
+)
 @_friendly
 def build(
     inputs: tuple[str, ...],
@@ -102,6 +109,7 @@ def build(
     seed: int,
     n_process: int,
     leiden: bool,
+    cache: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
     settings = Settings(
@@ -118,7 +126,8 @@ def build(
         n_process=n_process,
         leiden=leiden,
     )
-    result = build_graph_files(inputs or ("corpus",), outdir, settings=settings)
+    cache_dir = (Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")) if cache else None
+    result = build_graph_files(inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir)
     edges = result.edge_counts()
     concepts = result.concepts()
     discovered = sum(1 for _, d in concepts if d.get("source") == "discovered")

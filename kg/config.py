@@ -85,7 +85,7 @@ class Settings:
 
     def extraction_key(self) -> str:
         """A short hash of the settings that change what extraction returns (for per-document caches)."""
-        relevant = {"window": self.window, "discover": self.discover, "parser": self.parser}
+        relevant = {"discover": self.discover, "parser": self.parser}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
     def as_dict(self) -> dict:

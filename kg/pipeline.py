@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from .graph import Abbreviation, GraphBuilder, add_layout, analyze, build_graph,
 from .render import render_page
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "build", "extract_documents", "suggest"]
+__all__ = ["BuildResult", "ExtractionCache", "build", "extract_documents", "suggest"]
 
 
 @dataclass
@@ -63,10 +64,52 @@ def _extract_one(document: Document) -> Extraction:
     return _worker.extract(document)
 
 
+class ExtractionCache:
+    """Extractions on disk, one file per document, keyed by everything extraction depends on.
+
+    Extraction is a pure function of (document, vocabulary, settings), so a rebuild with other windows,
+    thresholds or page options reuses it; any change to a document's text, the vocabulary, the extraction settings,
+    spaCy or kg makes a new key.
+    """
+
+    def __init__(self, folder: Path, vocabulary: Vocabulary, settings: Settings):
+        import spacy
+
+        self.folder = folder
+        self.salt = f"{__version__}|{spacy.__version__}|{vocabulary.digest()}|{settings.extraction_key()}"
+
+    def _path(self, document: Document) -> Path:
+        fields = repr((self.salt, document.id, document.title, document.text, document.links))
+        digest = hashlib.sha256(fields.encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.pickle"
+
+    def get(self, document: Document) -> Extraction | None:
+        try:
+            return pickle.loads(self._path(document).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None  # missing or unreadable: extract again
+
+    def put(self, document: Document, extraction: Extraction) -> None:
+        write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def extract_documents(
-    documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings
+    documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings, *, cache: ExtractionCache | None = None
 ) -> Iterator[Extraction]:
-    """Extractions in document order; with ``settings.n_process > 1`` documents are spread over processes."""
+    """Extractions in document order; with ``settings.n_process > 1`` documents are spread over processes.
+
+    With a ``cache``, documents extracted before are read back and only the others are extracted.
+    """
+    if cache is not None:
+        found = [cache.get(d) for d in documents]
+        missing = [d for d, e in zip(documents, found, strict=True) if e is None]
+        fresh = extract_documents(missing, vocabulary, settings)
+        for document, extraction in zip(documents, found, strict=True):
+            if extraction is None:
+                extraction = next(fresh)
+                cache.put(document, extraction)
+            yield extraction
+        return
     if settings.n_process == 1 or len(documents) < 2 * settings.n_process:
         yield from Extractor(vocabulary, settings).extract_all(documents)
         return
@@ -91,11 +134,16 @@ def _abbreviations_csv(records: list[Abbreviation]) -> str:
 
 
 def build(
-    inputs: Iterable[str | Path] = ("corpus",), outdir: str | Path | None = "output", *, settings: Settings = Settings()
+    inputs: Iterable[str | Path] = ("corpus",),
+    outdir: str | Path | None = "output",
+    *,
+    settings: Settings = Settings(),
+    cache_dir: str | Path | None = None,
 ) -> BuildResult:
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
-    With ``outdir=None`` nothing is written. Outputs: ``graph.html``, ``graph.graphml``, ``graph.gexf``,
+    With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept there per document and
+    reused by later builds (see ``ExtractionCache``). Outputs: ``graph.html``, ``graph.graphml``, ``graph.gexf``,
     ``graph.json``, ``nodes.csv``, ``edges.csv``, ``abbreviations.csv`` and ``manifest.json``.
 
     Raises
@@ -106,7 +154,8 @@ def build(
     inputs = [Path(p) for p in inputs]
     documents = read_corpus(inputs)
     vocabulary = load_vocabulary(settings.vocab_paths)
-    extractions = list(extract_documents(documents, vocabulary, settings))
+    cache = ExtractionCache(Path(cache_dir), vocabulary, settings) if cache_dir else None
+    extractions = list(extract_documents(documents, vocabulary, settings, cache=cache))
     graph, builder = build_graph(documents, extractions, vocabulary, settings)
     analyze(graph, seed=settings.seed, leiden=settings.leiden)
     add_layout(graph, seed=settings.seed)

@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_in_tmp(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the CLI's extraction cache out of the home folder."""
+    os.environ["KG_CACHE_DIR"] = str(tmp_path_factory.mktemp("kg-cache"))
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """``../shared``; tests using it skip when it is missing, except under ``KG_REQUIRE_SHARED=1`` (CI)."""

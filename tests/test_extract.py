@@ -1,3 +1,4 @@
+import pytest
 from spacy.tokens import Doc
 
 from kg.config import Settings
@@ -150,3 +151,24 @@ def test_parallel_extraction_matches_serial(vocabulary, turntrout):
     serial = list(extract_documents(documents, vocabulary, Settings()))
     parallel = list(extract_documents(documents, vocabulary, Settings(n_process=2)))
     assert parallel == serial
+
+
+def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monkeypatch):
+    from kg.pipeline import ExtractionCache, extract_documents
+
+    documents = [doc("Corrigibility matters."), Document("e", "", "Sycophancy too.")]
+    cache = ExtractionCache(tmp_path, vocabulary, Settings())
+    first = list(extract_documents(documents, vocabulary, Settings(), cache=cache))
+    assert len(list(tmp_path.rglob("*.pickle"))) == 2
+
+    def refuse(self, documents):
+        raise AssertionError(f"extracted again: {[d.id for d in documents]}")
+
+    monkeypatch.setattr(Extractor, "extract_all", refuse)
+    assert list(extract_documents(documents, vocabulary, Settings(), cache=cache)) == first
+    changed = [doc("Deceptive alignment matters."), documents[1]]
+    with pytest.raises(AssertionError, match=r"extracted again: \['d'\]"):
+        list(extract_documents(changed, vocabulary, Settings(), cache=cache))
+    other_settings = ExtractionCache(tmp_path, vocabulary, Settings(discover=False))
+    with pytest.raises(AssertionError, match=r"extracted again: \['d', 'e'\]"):
+        list(extract_documents(documents, vocabulary, Settings(discover=False), cache=other_settings))
