@@ -183,3 +183,15 @@ def test_evidence_is_whole_sentences_whatever_the_window(window):
     graph, _ = build_graph(documents("a"), records, VOCAB, Settings(window=window, min_npmi=-1.0))
     assert graph.nodes["sycophancy"]["evidence"] == [{"doc": "a", "sentence": 1, "text": "Sentence 1 of a."}]
     assert graph.edges["corrigibility", "deception", "co_occurs"]["evidence"][0]["sentence"] == 0
+
+
+def test_leiden_communities_are_seeded_and_cover_linked_concepts(turntrout_build):
+    pytest.importorskip("leidenalg", reason="the leiden extra is not installed")
+    graph = turntrout_build[0].graph.copy()
+    analyze(graph, seed=3, leiden=True)
+    first = {n: d["community"] for n, d in graph.nodes(data=True) if d["kind"] == "concept"}
+    analyze(graph, seed=3, leiden=True)
+    assert first == {n: d["community"] for n, d in graph.nodes(data=True) if d["kind"] == "concept"}
+    assert graph.graph["communities"] >= 3
+    linked = {n for n in concept_subgraph(graph) if concept_subgraph(graph).degree(n)}
+    assert all(first[n] >= 0 for n in linked)
