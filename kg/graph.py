@@ -26,9 +26,6 @@ from .vocab import Concept, Vocabulary
 
 __all__ = ["GraphBuilder", "build_graph", "analyze", "add_layout", "concept_subgraph", "Abbreviation", "thresholds"]
 
-_RELATIONS = ("co_occurs", "cites_concept", "mentions", "cites", "wrote")
-
-
 @dataclass
 class Abbreviation:
     """A short form seen defined in the corpus: its long forms with document counts, and what kg did with it."""
