@@ -133,8 +133,11 @@ class Extractor:
         self.shorts = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for concept in vocabulary:
             patterns = {v for name in concept.names for v in surface_variants(name)}
-            self.names.add(concept.slug, [self._normed(self.nlp.make_doc(p)) for p in sorted(patterns)])
             shorts = {s for a in concept.abbreviations for s in (a, a + "s")}
+            if concept.case_sensitive:
+                shorts |= patterns
+            else:
+                self.names.add(concept.slug, [self._normed(self.nlp.make_doc(p)) for p in sorted(patterns)])
             if shorts:
                 self.shorts.add(concept.slug, [self.nlp.make_doc(s) for s in sorted(shorts)])
 

@@ -26,6 +26,7 @@ from .vocab import Concept, Vocabulary
 
 __all__ = ["GraphBuilder", "build_graph", "analyze", "add_layout", "concept_subgraph", "Abbreviation", "thresholds"]
 
+
 @dataclass
 class Abbreviation:
     """A short form seen defined in the corpus: its long forms with document counts, and what kg did with it."""

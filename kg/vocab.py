@@ -156,6 +156,7 @@ class Concept:
     aliases: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
     source: str = "vocabulary"
+    case_sensitive: bool = False  # names that are also ordinary words ("Anthropic", "Ought") match as written
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -228,7 +229,11 @@ class Vocabulary:
 
     def digest(self) -> str:
         """A hash of every concept, for caches and the manifest."""
-        text = repr(sorted((c.slug, c.name, c.aliases, c.abbreviations, c.definition, c.category) for c in self))
+        text = repr(
+            sorted(
+                (c.slug, c.name, c.aliases, c.abbreviations, c.definition, c.category, c.case_sensitive) for c in self
+            )
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -245,7 +250,7 @@ def _concept(entry: object, where: str) -> Concept:
             raise VocabularyError(f"{where}: '{name}' has a bad '{key}' (a list of non-empty strings)")
         return tuple(v.strip() for v in value)
 
-    unknown = set(entry) - {"name", "slug", "aliases", "abbreviations", "definition", "category"}
+    unknown = set(entry) - {"name", "slug", "aliases", "abbreviations", "definition", "category", "case_sensitive"}
     if unknown:
         raise VocabularyError(f"{where}: '{name}' has unknown field(s) {', '.join(sorted(unknown))}")
     return Concept(
@@ -255,6 +260,7 @@ def _concept(entry: object, where: str) -> Concept:
         category=str(entry.get("category") or "other").strip(),
         aliases=strings("aliases"),
         abbreviations=strings("abbreviations"),
+        case_sensitive=bool(entry.get("case_sensitive", False)),
     )
 
 

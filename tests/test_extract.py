@@ -172,3 +172,13 @@ def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monk
     other_settings = ExtractionCache(tmp_path, vocabulary, Settings(discover=False))
     with pytest.raises(AssertionError, match=r"extracted again: \['d', 'e'\]"):
         list(extract_documents(documents, vocabulary, Settings(discover=False), cache=other_settings))
+
+
+def test_case_sensitive_names_are_not_everyday_words(extractor):
+    text = "We ought to read Anthropic and Ought on the anthropic principle. Conjecture's team has a new conjecture."
+    extraction = extractor.extract(doc(text))
+    assert [(m.key, m.surface) for m in extraction.mentions if m.key[0] not in "~!"] == [
+        ("anthropic", "Anthropic"),
+        ("ought", "Ought"),
+        ("conjecture", "Conjecture"),
+    ]
