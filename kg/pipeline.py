@@ -8,6 +8,7 @@ import io
 import json
 import multiprocessing
 import pickle
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ import networkx as nx
 from . import __version__
 from .config import Settings
 from .corpus import Document, read_corpus
+from .errors import KgWarning
 from .export import write_all, write_atomic
 from .extract import Extraction, Extractor
 from .graph import Abbreviation, GraphBuilder, add_layout, analyze, build_graph, evidence_score
@@ -76,6 +78,7 @@ class ExtractionCache:
         import spacy
 
         self.folder = folder
+        self.broken = False
         self.salt = f"{__version__}|{spacy.__version__}|{vocabulary.digest()}|{settings.extraction_key()}"
 
     def _path(self, document: Document) -> Path:
@@ -90,7 +93,18 @@ class ExtractionCache:
             return None  # missing or unreadable: extract again
 
     def put(self, document: Document, extraction: Extraction) -> None:
-        write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+        if self.broken:
+            return
+        try:
+            write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:  # a cache is a convenience: say so once and build without it
+            self.broken = True
+            warnings.warn(
+                f"cannot write the extraction cache in {self.folder} ({exc.strerror}); "
+                "building without it (set KG_CACHE_DIR or use --no-cache)",
+                KgWarning,
+                stacklevel=2,
+            )
 
 
 def extract_documents(

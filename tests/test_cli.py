@@ -113,3 +113,15 @@ def test_summary_names_outside_domains_and_papers(runner, turntrout, tmp_path):
     assert lines[0] == "Documents: 177"
     assert any(line.startswith("Top outside domains: lesswrong.com (") for line in lines)
     assert any(line.startswith("Top outside papers: arXiv:") for line in lines)
+
+
+def test_unwritable_cache_is_a_warning(runner, tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    blocked = tmp_path / "cache-is-a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("KG_CACHE_DIR", str(blocked))
+    result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert f"Warning: cannot write the extraction cache in {blocked}" in result.output
+    assert result.output.count("Warning:") == 1
