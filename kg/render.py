@@ -88,9 +88,11 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
             }
         )
     edges = _page_edges(graph, set(concepts), shown, settings)
-    max_weight = max((e["weight"] for e in edges), default=1.0) or 1.0
+    heaviest: dict[str, float] = {}  # widths compare edges of one relation with each other
     for edge in edges:
-        edge["width"] = round(1 + 5 * math.log1p(edge["weight"]) / math.log1p(max_weight), 2)
+        heaviest[edge["relation"]] = max(heaviest.get(edge["relation"], 0.0), edge["weight"])
+    for edge in edges:
+        edge["width"] = round(1 + 5 * math.log1p(edge["weight"]) / math.log1p(heaviest[edge["relation"]] or 1.0), 2)
         net.edges.append(edge)
     details = {node: _details(graph, node) for node in concepts + others}
     communities = {}
