@@ -416,7 +416,7 @@ def dataset_row(row: dict[str, Any], path: Path) -> Document:
     """A row in the Alignment Research Dataset schema: id, source, title, text, url, date_published, authors."""
     text = str(row.get("text") or "")
     links = plain_text_links(text)
-    links += [Link(str(u), "", len(text)) for u in row.get("links_external") or () if isinstance(u, str)]
+    links += [Link(str(u), "", -1) for u in row.get("links_external") or () if isinstance(u, str)]
     url = row.get("url")
     key = str(row.get("id") or _post_key(url) or slugify(str(url or row.get("title") or "")))
     return Document(

@@ -204,6 +204,8 @@ class Extractor:
             starts = [t.idx for t in doc]
             links = tuple(
                 (link.url, sentence_of[max(0, bisect.bisect_right(starts, link.offset + offset) - 1)])
+                if link.offset >= 0
+                else (link.url, -1)  # a link listed apart from the text has no sentence around it
                 for link in document.links
             )
         return Extraction(

@@ -309,9 +309,8 @@ class GraphBuilder:
             for url, sentence in extraction.links:
                 target = index.resolve(url)
                 if target and target != document.id:
-                    around = set().union(
-                        *(sentence_concepts.get(s, set()) for s in (sentence - 1, sentence, sentence + 1))
-                    )
+                    nearby = (sentence - 1, sentence, sentence + 1) if sentence >= 0 else ()  # -1: no position
+                    around = set().union(*(sentence_concepts.get(s, set()) for s in nearby))
                     citing.append((document.id, target, tuple(sorted(around))))
                 elif target is None and (where := outside_key(url)):
                     outside[document.id][where] += 1

@@ -16,7 +16,7 @@ __all__ = ["Link", "markdown_to_text", "html_to_text", "plain_text_links"]
 
 @dataclass(frozen=True)
 class Link:
-    """An outgoing link: its target, its anchor text and where that text starts in the document text."""
+    """An outgoing link: its target, its anchor text and where that text starts in the document text (-1: unknown)."""
 
     url: str
     text: str

@@ -195,3 +195,14 @@ def test_leiden_communities_are_seeded_and_cover_linked_concepts(turntrout_build
     assert graph.graph["communities"] >= 3
     linked = {n for n in concept_subgraph(graph) if concept_subgraph(graph).degree(n)}
     assert all(first[n] >= 0 for n in linked)
+
+
+def test_links_without_a_position_cite_but_carry_no_concepts():
+    docs = [Document("a", "A", ""), Document("b", "B", "", url="https://x.org/b")]
+    records = [
+        extraction("a", [mention("corrigibility", 0)], links=(("https://x.org/b", -1),)),
+        extraction("b", [mention("deception", 0)]),
+    ]
+    graph, _ = build_graph(docs, records, VOCAB)
+    assert graph.has_edge("doc:a", "doc:b", "cites")
+    assert not any(k == "cites_concept" for _, _, k in graph.edges(keys=True))
