@@ -22,12 +22,15 @@ __all__ = ["cli", "main"]
 
 @contextmanager
 def _warnings_to_stderr() -> Iterator[None]:
+    """Print each KgWarning as one ``Warning: ...`` line, also when the command then fails."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", KgWarning)
-        yield
-    for warning in caught:
-        if issubclass(warning.category, KgWarning):
-            click.echo(f"Warning: {warning.message}", err=True)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, KgWarning):
+                    click.echo(f"Warning: {warning.message}", err=True)
 
 
 def _friendly(command: Callable) -> Callable:

@@ -125,3 +125,12 @@ def test_unwritable_cache_is_a_warning(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert f"Warning: cannot write the extraction cache in {blocked}" in result.output
     assert result.output.count("Warning:") == 1
+
+
+def test_warnings_before_an_error_are_still_shown(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.json").write_text("{oops")
+    result = runner.invoke(cli, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Warning: skipped 1 unreadable file: ") and lines[1].startswith("Error: no documents found")
