@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bs4 import BeautifulSoup
 
 from .errors import InputError, KgWarning
 from .markup import Link, html_to_text, markdown_to_text, plain_text_links
@@ -208,8 +209,6 @@ def read_text(path: Path) -> Iterator[Document]:
 
 def read_html(path: Path) -> Iterator[Document]:
     """A saved web page: main text, title and authors from meta tags, links from anchors."""
-    from bs4 import BeautifulSoup
-
     html = path.read_text(encoding="utf-8", errors="replace")
     soup = BeautifulSoup(html, "lxml")
 
