@@ -13,8 +13,8 @@ Mentions come in three kinds, told apart by their key:
 from __future__ import annotations
 
 import bisect
-import sys
 import re
+import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
