@@ -133,4 +133,6 @@ def test_warnings_before_an_error_are_still_shown(runner, tmp_path):
     result = runner.invoke(cli, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("Warning: skipped 1 unreadable file: ") and lines[1].startswith("Error: no documents found")
+    assert lines[0].startswith("Warning: skipped 1 unreadable file: ") and lines[1].startswith(
+        "Error: no documents found"
+    )
