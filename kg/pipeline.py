@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -21,8 +22,9 @@ from .config import Settings
 from .corpus import Document, read_corpus
 from .errors import KgWarning
 from .export import write_all, write_atomic
-from .extract import Extraction, Extractor
+from .extract import Extraction, Extractor, Mention
 from .graph import Abbreviation, GraphBuilder, add_layout, analyze, build_graph, evidence_score
+from .markup import Link
 from .render import render_page
 from .vocab import Vocabulary, load_vocabulary
 
@@ -79,7 +81,9 @@ class ExtractionCache:
 
         self.folder = folder
         self.broken = False
-        self.salt = f"{__version__}|{spacy.__version__}|{vocabulary.digest()}|{settings.extraction_key()}"
+        # The records' layout is part of the key: a file pickled from another layout must never be read back.
+        layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
+        self.salt = f"{__version__}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.extraction_key()}"
 
     def _path(self, document: Document) -> Path:
         fields = repr((self.salt, document.id, document.title, document.text, document.links))
@@ -87,10 +91,16 @@ class ExtractionCache:
         return self.folder / digest[:2] / f"{digest}.pickle"
 
     def get(self, document: Document) -> Extraction | None:
+        """The stored extraction of ``document``, or ``None`` when there is none or it cannot be trusted."""
         try:
-            return pickle.loads(self._path(document).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            return None  # missing or unreadable: extract again
+            found = pickle.loads(self._path(document).read_bytes())
+        except Exception:  # missing, truncated or foreign: extract again
+            return None
+        if not isinstance(found, Extraction) or found.doc_id != document.id:
+            return None
+        if not all(isinstance(m, Mention) for m in found.mentions):
+            return None
+        return found
 
     def put(self, document: Document, extraction: Extraction) -> None:
         if self.broken:

@@ -191,3 +191,19 @@ def test_installed_model_parser_path(vocabulary):
     extraction = extractor.extract(doc("The quantum flux capacitor broke. Corrigibility helps overseers."))
     assert keys(extraction, "candidate") == ["~quantum flux capacitor"]
     assert [(m.key, m.sentence) for m in extraction.mentions if m.key[0] not in "~!"] == [("corrigibility", 1)]
+
+
+def test_cache_ignores_files_it_cannot_trust(vocabulary, tmp_path):
+    from kg.pipeline import ExtractionCache
+
+    document = doc("Corrigibility matters.")
+    cache = ExtractionCache(tmp_path, vocabulary, Settings())
+    cache.put(document, Extractor(vocabulary).extract(document))
+    (stored,) = tmp_path.rglob("*.pickle")
+    assert cache.get(document) is not None
+    stored.write_bytes(b"\x80\x04not a pickle")
+    assert cache.get(document) is None
+    import pickle
+
+    stored.write_bytes(pickle.dumps({"doc_id": "d"}))
+    assert cache.get(document) is None
