@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 import networkx as nx
@@ -86,8 +86,10 @@ class _Best:
         elif entry > heap[0]:
             heapq.heapreplace(heap, entry)
 
-    def best(self, key: object) -> list[tuple]:
-        return [item for _, item in sorted(self.items.get(key, []), reverse=True)]
+    def best(self, key: object) -> list[dict]:
+        """The kept evidence of ``key``, best first, as ``{"doc", "sentence", "text"}`` records."""
+        ranked = sorted(self.items.get(key, []), reverse=True)
+        return [{"doc": doc, "sentence": sentence, "text": text} for _, (doc, sentence, text) in ranked]
 
 
 class _CandidateStats:
@@ -154,7 +156,7 @@ class GraphBuilder:
                 self.abbreviations.setdefault(short, Abbreviation(short)).long_forms[long_key] += 1
         if self.settings.discover:
             self._discover(stats, extractions)
-        self._adopt_abbreviations(stats.docs)
+        self._adopt_abbreviations()
 
     def _discover(self, stats: _CandidateStats, extractions: Sequence[Extraction]) -> None:
         """Score candidates by C-value, spread and specificity; keep the best that pass every filter.
@@ -203,18 +205,14 @@ class GraphBuilder:
         kept = [key for key, ok in zip(short_list, verdicts, strict=True) if ok][:limit]
         self.scores = {key: score for score, key in scored if key in kept}
         for key in kept:
-            concept = Concept(
-                slug=slugify(key[1:]),
-                name=_display(stats.surfaces[key].most_common(1)[0][0]),
-                category="discovered",
-                source="discovered",
-            )
+            concept = _discovered(key, stats.surfaces[key].most_common(1)[0][0])
             if concept.slug not in self.vocabulary.concepts:
                 self.discovered[key] = concept
 
-    def _adopt_abbreviations(self, key_docs: Counter) -> None:
+    def _adopt_abbreviations(self) -> None:
         from wordfreq import zipf_frequency
 
+        key_docs = self.stats.docs
         for short, record in sorted(self.abbreviations.items()):
             known = [k for k in record.long_forms if k in self.vocabulary.concepts]
             if short.lower() in GENERIC_WORDS:
@@ -242,10 +240,8 @@ class GraphBuilder:
                     record.status = "kept per document: " + ("one document" if spread < 2 else "not a term")
                     continue
             if target.startswith("~"):
-                concept = self.discovered.get(target) or Concept(
-                    slug=slugify(target[1:]), name=_display(target[1:]), category="discovered", source="discovered"
-                )
-                self.discovered[target] = Concept(**{**concept.__dict__, "abbreviations": (short,)})
+                concept = self.discovered.get(target) or _discovered(target, target[1:])
+                self.discovered[target] = replace(concept, abbreviations=(short,))
                 target = concept.slug
             record.concept = target
             self.mapping["!" + short] = target
@@ -305,7 +301,7 @@ class GraphBuilder:
                 sentences.setdefault(mention.sentence, (mention, set()))[1].add(key)
             for mention, members in sentences.values():
                 _offer_evidence(mention, members, concept_evidence, pair_evidence)
-            sentence_concepts = {index: members for index, (_, members) in sentences.items()}
+            sentence_concepts = {number: members for number, (_, members) in sentences.items()}
             for url, sentence in extraction.links:
                 target = index.resolve(url)
                 if target and target != document.id:
@@ -343,16 +339,12 @@ class GraphBuilder:
             return extraction.n_paragraphs
         return extraction.n_tokens // int(window) + 1
 
-    def _concept(self, slug: str) -> Concept:
-        if slug in self.vocabulary.concepts:
-            return self.vocabulary.concepts[slug]
-        return next(c for c in self.discovered.values() if c.slug == slug)
-
     def _add_concepts(
         self, graph: nx.MultiDiGraph, count: Counter, docs: Counter, years: dict[str, Counter], evidence: _Best
     ) -> None:
+        by_slug = {c.slug: c for c in self.discovered.values()} | self.vocabulary.concepts
         for slug in sorted(count):
-            concept = self._concept(slug)
+            concept = by_slug[slug]
             per_year = years.get(slug, Counter())
             attributes = dict(
                 kind="concept",
@@ -364,7 +356,7 @@ class GraphBuilder:
                 source=concept.source,
                 count=count[slug],
                 doc_count=docs[slug],
-                evidence=[{"doc": d, "sentence": s, "text": t} for d, s, t in evidence.best(slug)],
+                evidence=evidence.best(slug),
             )
             if per_year:
                 attributes["first_seen"] = min(per_year)
@@ -403,7 +395,7 @@ class GraphBuilder:
                 npmi=round(npmi, 4),
                 association=round(count * total / (concept_units[a] * concept_units[b]), 4),
                 weight=round(count * npmi, 4),
-                evidence=[{"doc": d, "sentence": s, "text": t} for d, s, t in evidence.best((a, b))],
+                evidence=evidence.best((a, b)),
             )
 
     @staticmethod
@@ -486,6 +478,11 @@ def _is_term(words: list[str], forms: Counter, zipf_frequency, *, need_rare: boo
     if titled > total / 2:  # mostly Title Case: names of people, posts and products
         return False
     return not need_rare or min(zipf_frequency(w, "en") for w in words) < 4.0
+
+
+def _discovered(key: str, surface: str) -> Concept:
+    """The concept a discovery key (``~normalized term``) becomes, labelled by its usual surface form."""
+    return Concept(slug=slugify(key[1:]), name=_display(surface), category="discovered", source="discovered")
 
 
 def _display(surface: str) -> str:
