@@ -14,7 +14,7 @@ from .errors import KgError
 from .graph import concept_subgraph
 from .vocab import normalize
 
-__all__ = ["find_concept", "top_concepts", "neighbors", "evidence", "path", "diff"]
+__all__ = ["find_concept", "top_concepts", "neighbors", "linked_concepts", "evidence", "path", "diff"]
 
 
 def _concepts(graph: nx.MultiDiGraph) -> dict[str, dict]:
@@ -57,8 +57,12 @@ def top_concepts(graph: nx.MultiDiGraph, n: int = 20, *, by: str = "count") -> l
 
 
 def neighbors(graph: nx.MultiDiGraph, concept: str, n: int = 20) -> list[dict]:
-    """Concepts joined to ``concept`` by ``co_occurs`` or ``cites_concept`` edges, strongest first."""
-    node = find_concept(graph, concept)
+    """Concepts joined to ``concept`` (any name of it) by ``co_occurs`` or ``cites_concept`` edges, strongest first."""
+    return linked_concepts(graph, find_concept(graph, concept))[:n]
+
+
+def linked_concepts(graph: nx.MultiDiGraph, node: str) -> list[dict]:
+    """Every concept linked to concept ``node``: co-occurrences first, then citations, each strongest first."""
     found = []
     for a, b, key, data in list(graph.out_edges(node, keys=True, data=True)) + list(
         graph.in_edges(node, keys=True, data=True)
@@ -79,7 +83,7 @@ def neighbors(graph: nx.MultiDiGraph, concept: str, n: int = 20) -> list[dict]:
             }
         )
     found.sort(key=lambda item: (item["relation"] != "co_occurs", -(item["weight"] or 0), item["concept"]))
-    return found[:n]
+    return found
 
 
 def evidence(graph: nx.MultiDiGraph, a: str, b: str) -> dict:

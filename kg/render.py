@@ -21,6 +21,7 @@ from pyvis.network import Network
 
 from .config import Settings
 from .export import community_color
+from .query import linked_concepts
 
 __all__ = ["page_data", "render_page"]
 
@@ -185,16 +186,9 @@ def _details(graph: nx.MultiDiGraph, node: str) -> dict:
         if data.get(k) not in (None, "")
     }
     if data.get("kind") == "concept":
-        neighbours = []
-        for a, b, key, weight in list(graph.out_edges(node, keys=True, data="weight")) + list(
-            graph.in_edges(node, keys=True, data="weight")
-        ):
-            if key == "co_occurs":
-                other = b if a == node else a
-                neighbours.append((weight, other))
+        co_occurring = [link for link in linked_concepts(graph, node) if link["relation"] == "co_occurs"]
         detail["neighbours"] = [
-            {"id": n, "label": graph.nodes[n]["label"], "weight": w}
-            for w, n in sorted(neighbours, key=lambda x: (-x[0], x[1]))[:10]
+            {"id": link["concept"], "label": link["label"], "weight": link["weight"]} for link in co_occurring[:10]
         ]
         detail["evidence"] = [_evidence_item(graph, e) for e in data.get("evidence", [])]
     return detail
