@@ -523,7 +523,7 @@ def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False) -> 
     if simple.number_of_nodes() == 0:
         return
     isolated = [n for n in simple if simple.degree(n) == 0]
-    linked = simple.subgraph(n for n in simple if simple.degree(n) > 0)
+    linked = _induced(simple, [n for n in simple if simple.degree(n) > 0])
     communities = _communities(linked, seed=seed, leiden=leiden) if linked.number_of_nodes() else []
     pagerank = (
         nx.pagerank(simple, weight="weight") if simple.number_of_edges() else {n: 1 / len(simple) for n in simple}
@@ -546,6 +546,19 @@ def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False) -> 
         data["degree"] = simple.degree(node)
         data["betweenness"] = round(betweenness[node], 6)
     graph.graph["communities"] = len(communities)
+
+
+def _induced(simple: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """The subgraph on ``nodes`` as a new graph, nodes and edges in ``simple``'s own order.
+
+    networkx's ``subgraph`` view iterates its node *set* when the subset is small, which would make Louvain and
+    the layout depend on ``PYTHONHASHSEED``.
+    """
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(n for n in simple if n in keep)
+    sub.add_edges_from((a, b, d) for a, b, d in simple.edges(data=True) if a in keep and b in keep)
+    return sub
 
 
 def _communities(simple: nx.Graph, *, seed: int, leiden: bool) -> list[set[str]]:
@@ -603,7 +616,7 @@ def _concept_positions(simple: nx.Graph, *, seed: int) -> dict[str, tuple[float,
     Log-scaled weights keep a few very frequent pairs from collapsing the core into one spot.
     """
     parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
-    core = simple.subgraph(parts[0]).copy()
+    core = _induced(simple, parts[0])
     for _, _, data in core.edges(data=True):
         data["layout_weight"] = math.log1p(data["weight"])
     iterations = 60 if core.number_of_nodes() <= 2000 else 30
