@@ -1,14 +1,36 @@
-"""Abbreviation definitions in running text: "long form (SHORT)", after Schwartz and Hearst (2003).
+"""Abbreviations: definitions in running text ("long form (SHORT)", after Schwartz and Hearst 2003), and which of
+them hold corpus-wide.
 
-Pure functions over strings; ``extract.py`` uses them per document and ``graph.py`` decides which pairs hold
-corpus-wide.
+``find_abbreviations`` is a pure function over strings that extraction runs per document; ``adopt`` decides, from
+every document's definitions, which short forms count for a concept wherever they are used.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from functools import partial
 
-__all__ = ["find_abbreviations", "match_initials", "match_long_form", "is_short_form"]
+from .discover import Discovery, discovered_concept
+from .keys import make_key, split_key
+from .records import Extraction
+from .terms import BROAD_TERMS, GENERIC_WORDS, is_term
+from .vocab import Concept, Vocabulary
+
+__all__ = [
+    "find_abbreviations",
+    "match_initials",
+    "match_long_form",
+    "is_short_form",
+    "Status",
+    "Abbreviation",
+    "Adoption",
+    "definitions",
+    "adopt",
+]
 
 _LINKING = {"of", "and", "the", "for", "to", "in", "on", "a", "an", "with", "from", "by"}
 _PAREN = re.compile(r"\(([^()]{1,12})\)")
@@ -110,3 +132,102 @@ def find_abbreviations(text: str) -> list[tuple[str, str]]:
         if long_form and len(long_form.split()) <= limit:
             pairs.append((short, long_form))
     return pairs
+
+
+class Status(Enum):
+    """What kg did with a short form defined in the corpus."""
+
+    ADOPTED = "adopted"  # counts for one concept wherever it is used
+    LOCAL = "kept per document"  # counts only where a document defines it
+    IGNORED = "ignored"  # never counts
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """A short form defined in the corpus: its long forms (mention keys) with document counts, and the decision."""
+
+    short: str
+    long_forms: tuple[tuple[str, int], ...]
+    status: Status
+    reason: str
+    concept: str | None = None
+
+    @property
+    def documents(self) -> int:
+        return sum(n for _, n in self.long_forms)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """Every decision, and what it adds: ``!SHORT`` keys resolved to slugs, and concepts made or given a short form."""
+
+    abbreviations: tuple[Abbreviation, ...] = ()
+    resolved: Mapping[str, str] = field(default_factory=dict)
+    concepts: Mapping[str, Concept] = field(default_factory=dict)
+
+
+def definitions(extractions: Iterable[Extraction]) -> dict[str, Counter]:
+    """For each short form, how many documents define it with each long form."""
+    found: dict[str, Counter] = {}
+    for extraction in extractions:
+        for short, long_key in extraction.abbreviations:
+            found.setdefault(short, Counter())[long_key] += 1
+    return found
+
+
+def adopt(defined: Mapping[str, Counter], vocabulary: Vocabulary, discovery: Discovery) -> Adoption:
+    """Decide each short form: adopted for one concept, kept per document, or ignored.
+
+    A short form defined one way everywhere is adopted; with conflicting long forms, the vocabulary concept among
+    them (the most defined) wins, else each document keeps its own reading. A long form that is not yet a concept
+    becomes one when it is a term and reaches a second document.
+    """
+    from wordfreq import zipf_frequency
+
+    concepts = dict(discovery.concepts)
+    resolved: dict[str, str] = {}
+    records: list[Abbreviation] = []
+    for short, forms in sorted(defined.items()):
+        decide = partial(_decision, records, short, forms)
+        known = [k for k in forms if k in vocabulary.concepts]
+        if short.lower() in GENERIC_WORDS:
+            decide(Status.IGNORED, "too general")
+            continue
+        if len(forms) == 1:
+            target, reason = next(iter(forms)), "one long form"
+        elif known:
+            target = max(known, key=lambda k: (forms[k], k))
+            reason = "conflicting long forms: the vocabulary concept"
+        else:
+            decide(Status.LOCAL, "conflicting long forms")
+            continue
+        term, kind = split_key(target)
+        if kind == "candidate" and term in BROAD_TERMS:
+            decide(Status.IGNORED, "too broad")
+            continue
+        if kind == "candidate" and target not in concepts:
+            # A consistently defined long form is a concept even when too rare to be discovered, if it is a term
+            # and it (or its short form) reaches a second document.
+            docs = discovery.stats.docs
+            spread = max(docs.get(target, 0), docs.get(make_key(short, "short"), 0), sum(forms.values()))
+            if spread < 2:
+                decide(Status.LOCAL, "one document")
+                continue
+            if not is_term(term.split(), Counter({term: 1}), zipf_frequency, need_rare=False):
+                decide(Status.LOCAL, "not a term")
+                continue
+        if kind == "candidate":
+            concept = concepts.get(target) or discovered_concept(target, term)
+            concepts[target] = replace(concept, abbreviations=(short,))
+            target = concept.slug
+        resolved[make_key(short, "short")] = target
+        decide(Status.ADOPTED, reason, target)
+    added = {key: concept for key, concept in concepts.items() if discovery.concepts.get(key) != concept}
+    resolved.update({key: concept.slug for key, concept in added.items()})
+    return Adoption(tuple(records), resolved, added)
+
+
+def _decision(
+    records: list[Abbreviation], short: str, forms: Counter, status: Status, reason: str, concept: str | None = None
+) -> None:
+    records.append(Abbreviation(short, tuple(sorted(forms.items())), status, reason, concept))

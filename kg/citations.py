@@ -1,4 +1,4 @@
-"""Citations: resolve documents' outgoing links to other documents of the corpus.
+"""Citations: documents' outgoing links resolved to other documents of the corpus, and the concepts they connect.
 
 A link resolves by, in order: LessWrong post id (on lesswrong.com, alignmentforum.org, greaterwrong.com),
 normalized URL, arXiv id, DOI, and site-relative slug (``/slug`` or ``/slug#section``, matched against
@@ -7,38 +7,18 @@ permalinks, aliases and file names). Links that resolve to nothing stay outside 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
-from .corpus import Document, lesswrong_id, normalize_url
+from .corpus import Document
+from .records import Extraction
+from .urls import arxiv_id, comment_id, doi, is_absolute, lesswrong_id, normalize_url, outside_key
 
-__all__ = ["CitationIndex", "arxiv_id", "doi", "outside_key"]
+__all__ = ["CitationIndex", "Citations", "cite"]
 
-_ARXIV = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I
-)
-_DOI = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"'<>#?]+)", re.I)
-
-
-def arxiv_id(url: str) -> str | None:
-    """The arXiv id in an abs, pdf or html URL, without its version.
-
-    >>> arxiv_id("https://arxiv.org/pdf/2312.09390v2.pdf")
-    '2312.09390'
-    """
-    match = _ARXIV.search(url)
-    return match.group(1) if match else None
-
-
-def doi(url: str) -> str | None:
-    """The DOI in a doi.org URL or a ``doi:`` reference, lowercased.
-
-    >>> doi("https://doi.org/10.23915/distill.00007/")
-    '10.23915/distill.00007'
-    """
-    match = _DOI.search(url)
-    return match.group(1).rstrip("/.").lower() if match else None
+MAIN_CONCEPTS = 3  # a cited document's concepts that a citation links to
 
 
 class CitationIndex:
@@ -57,10 +37,10 @@ class CitationIndex:
         if document.url:
             yield "url:" + normalize_url(document.url)
             post = lesswrong_id(document.url)
-            if post and "commentId=" not in document.url:
+            if post and comment_id(document.url) is None:
                 yield "lw:" + post
-            if arxiv_id(document.url):
-                yield "arxiv:" + arxiv_id(document.url)
+            if paper := arxiv_id(document.url):
+                yield "arxiv:" + paper
         for value in (document.metadata.get("doi"), document.url, document.id):
             if isinstance(value, str) and (found := doi(value if "/" in value and "doi" in value else "doi:" + value)):
                 yield "doi:" + found
@@ -77,9 +57,9 @@ class CitationIndex:
         """
         url = url.strip()
         post = lesswrong_id(url)
-        if post and "commentId=" not in url and "lw:" + post in self.by_key:
+        if post and comment_id(url) is None and "lw:" + post in self.by_key:
             return self.by_key["lw:" + post]
-        if re.match(r"^[a-z]+://", url, re.I):
+        if is_absolute(url):
             found = self.by_key.get("url:" + normalize_url(url))
             if found:
                 return found
@@ -95,13 +75,51 @@ class CitationIndex:
         return self.by_key.get("slug:" + path) if path else None
 
 
-def outside_key(url: str) -> str | None:
-    """How an unresolved outside link is counted: ``arXiv:<id>``, ``doi:<doi>`` or its domain."""
-    if paper := arxiv_id(url):
-        return f"arXiv:{paper}"
-    if found := doi(url):
-        return f"doi:{found}"
-    if re.match(r"^https?://", url, re.I):
-        host = urlparse(url).netloc.lower().removeprefix("www.")
-        return host or None
-    return None
+@dataclass(frozen=True)
+class Citations:
+    """Resolved citations: ``cites`` counts links per (citing, cited) document; ``through`` counts citation contexts
+    per (concept near the link, main concept of the cited document); ``outside`` counts each document's unresolved
+    links by ``kg.urls.outside_key``.
+    """
+
+    cites: Mapping[tuple[str, str], int]
+    through: Mapping[tuple[str, str], int]
+    outside: Mapping[str, Counter]
+
+
+def cite(
+    documents: Iterable[Document], extractions: Iterable[Extraction], slug_of: Callable[[str], str | None]
+) -> Citations:
+    """Resolve every link and link the concepts around it to the cited document's main concepts.
+
+    The concepts around a link are those of its sentence and the sentences just before and after it; a link
+    listed apart from the text (sentence -1) cites without concepts.
+    """
+    index = CitationIndex(documents)
+    citing: list[tuple[str, str, tuple[str, ...]]] = []
+    outside: dict[str, Counter] = defaultdict(Counter)
+    main_concepts: dict[str, list[str]] = {}
+    for extraction in extractions:
+        doc_id = extraction.doc_id
+        keyed = [(k, m) for m in extraction.mentions if (k := slug_of(m.key))]
+        main_concepts[doc_id] = [k for k, _ in Counter(k for k, _ in keyed).most_common(MAIN_CONCEPTS)]
+        sentence_concepts: dict[int, set[str]] = defaultdict(set)
+        for key, mention in keyed:
+            sentence_concepts[mention.sentence].add(key)
+        for url, sentence in extraction.links:
+            target = index.resolve(url)
+            if target and target != doc_id:
+                nearby = (sentence - 1, sentence, sentence + 1) if sentence >= 0 else ()
+                around = set().union(*(sentence_concepts.get(s, set()) for s in nearby))
+                citing.append((doc_id, target, tuple(sorted(around))))
+            elif target is None and (where := outside_key(url)):
+                outside[doc_id][where] += 1
+    cites: Counter = Counter()
+    through: Counter = Counter()
+    for source, target, around in citing:
+        cites[(source, target)] += 1
+        for a in around:
+            for b in main_concepts.get(target, []):
+                if a != b:
+                    through[(a, b)] += 1
+    return Citations(cites=cites, through=through, outside=dict(sorted(outside.items())))

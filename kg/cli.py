@@ -12,10 +12,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .config import Settings
 from .errors import KgError, KgWarning
-from .pipeline import build as build_graph_files
 
 __all__ = ["cli", "main"]
 
@@ -115,6 +114,8 @@ def build(
     cache: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
+    from .pipeline import build as build_graph_files
+
     settings = Settings(
         window=_window(window),
         min_count=min_count,

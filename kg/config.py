@@ -8,7 +8,31 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "ExtractionSettings"]
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    """The only knobs extraction sees, so everything that changes an extraction is in its cache key.
+
+    Parameters
+    ----------
+    discover : bool
+        Propose discovery candidates (``~`` keys) besides vocabulary mentions.
+    parser : str or None
+        Name of an installed spaCy model whose parser gives sentences and noun chunks.
+    """
+
+    discover: bool = True
+    parser: str | None = None
+
+    def key(self) -> str:
+        """A short hash of these settings (for per-document caches).
+
+        >>> ExtractionSettings().key() == ExtractionSettings(discover=True).key() != ExtractionSettings(False).key()
+        True
+        """
+        return hashlib.sha256(json.dumps(dataclasses.asdict(self), sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -83,10 +107,10 @@ class Settings:
         if self.vocab_only:
             object.__setattr__(self, "discover", False)
 
-    def extraction_key(self) -> str:
-        """A short hash of the settings that change what extraction returns (for per-document caches)."""
-        relevant = {"discover": self.discover, "parser": self.parser}
-        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+    @property
+    def extraction(self) -> ExtractionSettings:
+        """The part of these settings that extraction depends on."""
+        return ExtractionSettings(discover=self.discover, parser=self.parser)
 
     def as_dict(self) -> dict:
         """Settings as JSON-ready values (for the manifest)."""

@@ -11,7 +11,6 @@ import email.utils
 import glob
 import json
 import re
-import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
@@ -23,9 +22,11 @@ import yaml
 from bs4 import BeautifulSoup
 
 from .errors import InputError, KgWarning
+from .keys import slugify
 from .markup import Link, html_to_text, markdown_to_text, plain_text_links
+from .urls import normalize_url, post_key
 
-__all__ = ["Document", "Link", "read_corpus", "read_file", "slugify", "normalize_url", "READERS"]
+__all__ = ["Document", "Link", "read_corpus", "read_file", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -52,50 +53,6 @@ class Document:
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date else None
-
-
-def slugify(text: str) -> str:
-    """A lowercase ASCII slug.
-
-    >>> slugify("Weak-to-Strong Generalization (W2S)!")
-    'weak-to-strong-generalization-w2s'
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def normalize_url(url: str) -> str:
-    """A URL reduced to what identifies a page: no scheme, ``www.``, query, fragment or trailing slash.
-
-    >>> normalize_url("https://www.LessWrong.com/posts/abc/x/?view=1#top")
-    'lesswrong.com/posts/abc/x'
-    """
-    url = url.strip()
-    url = re.sub(r"^[a-z]+://", "", url, flags=re.I)
-    comment = re.search(r"[?&]commentId=(\w+)", url)  # a LessWrong comment is a page of its own
-    url = re.split(r"[?#]", url, maxsplit=1)[0].rstrip("/") + (f"?commentId={comment.group(1)}" if comment else "")
-    host, _, rest = url.partition("/")
-    host = host.lower().removeprefix("www.")
-    return f"{host}/{rest}" if rest else host
-
-
-_LW_POST = re.compile(r"(?:lesswrong\.com|alignmentforum\.org|greaterwrong\.com)/posts/([A-Za-z0-9]{17})(?:/|$|[?#])")
-
-
-def lesswrong_id(url: str | None) -> str | None:
-    """The 17-character post id in a LessWrong, Alignment Forum or GreaterWrong post URL.
-
-    >>> lesswrong_id("https://www.alignmentforum.org/posts/uMQ3cqWDPHhjtiesc/agi-ruin")
-    'uMQ3cqWDPHhjtiesc'
-    """
-    match = _LW_POST.search(url or "")
-    return match.group(1) if match else None
-
-
-def _post_key(url: str | None) -> str | None:
-    """``lw:<post id>`` for a LessWrong post URL; ``None`` for other URLs and for links to a comment."""
-    post_id = lesswrong_id(url)
-    return f"lw:{post_id}" if post_id and "commentId=" not in (url or "") else None
 
 
 def _date(value: Any) -> str | None:
@@ -164,9 +121,9 @@ def read_markdown(path: Path) -> Iterator[Document]:
     url = meta.get("url") or meta.get("original_url") or meta.get("lw-page-url")
     permalink = str(meta.get("permalink") or "").strip("/")
     aliases = [str(a).strip("/") for a in meta.get("aliases") or [] if a]
-    post_key = _post_key(url)
+    lw_key = post_key(url)
     yield Document(
-        id=post_key or slugify(permalink or path.stem),
+        id=lw_key or slugify(permalink or path.stem),
         title=str(meta.get("title") or _title_from_name(path)).strip(),
         text=text,
         url=str(url) if url else None,
@@ -278,7 +235,7 @@ def read_feed(path: Path) -> Iterator[Document]:
         lw_guid = f"lw:{guid}" if re.fullmatch(r"[A-Za-z0-9]{17}", guid) else None
         yield _feed_document(
             path,
-            key=_post_key(link) or lw_guid or slugify(guid or link or item.findtext("title") or ""),
+            key=post_key(link) or lw_guid or slugify(guid or link or item.findtext("title") or ""),
             title=item.findtext("title") or "",
             html=html,
             url=link,
@@ -297,7 +254,7 @@ def _atom_entries(root: ET.Element, path: Path) -> Iterator[Document]:
         key = entry.findtext("atom:id", namespaces=_NS) or link or ""
         yield _feed_document(
             path,
-            key=_post_key(link) or slugify(key),
+            key=post_key(link) or slugify(key),
             title=entry.findtext("atom:title", namespaces=_NS) or "",
             html=html,
             url=link,
@@ -383,7 +340,7 @@ def graphql_post(post: dict[str, Any], path: Path) -> Document:
         text, links = html_to_text(html)
     url = post.get("pageUrl") or post.get("url")
     user = post.get("user") or {}
-    key = f"lw:{post['_id']}" if post.get("_id") else _post_key(url)
+    key = f"lw:{post['_id']}" if post.get("_id") else post_key(url)
     return Document(
         id=key or slugify(post.get("slug") or post.get("title") or path.stem),
         title=" ".join(str(post.get("title") or "").split()),
@@ -417,7 +374,7 @@ def dataset_row(row: dict[str, Any], path: Path) -> Document:
     links = plain_text_links(text)
     links += [Link(str(u), "", -1) for u in row.get("links_external") or () if isinstance(u, str)]
     url = row.get("url")
-    key = str(row.get("id") or _post_key(url) or slugify(str(url or row.get("title") or "")))
+    key = str(row.get("id") or post_key(url) or slugify(str(url or row.get("title") or "")))
     return Document(
         id=key,
         title=" ".join(str(row.get("title") or "").split()),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Document
 from .extract import Extractor
+from .keys import is_concept_key
 
 __all__ = ["Score", "score_passages"]
 
@@ -38,7 +39,7 @@ def score_passages(extractor: Extractor, documents: Iterable[Document], labels: 
     score = Score()
     wanted_docs = [d for d in documents if d.id in labels]
     for extraction in extractor.extract_all(wanted_docs):
-        found = {m.key for m in extraction.mentions if m.key[0] not in "~!"}
+        found = {m.key for m in extraction.mentions if is_concept_key(m.key)}
         wanted = set(labels[extraction.doc_id])
         score.true_positives += len(found & wanted)
         score.false_positives += [(extraction.doc_id, k) for k in sorted(found - wanted)]

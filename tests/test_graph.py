@@ -5,10 +5,13 @@ from dataclasses import replace
 import networkx as nx
 import pytest
 
+from kg.abbreviations import Status
 from kg.config import Settings
 from kg.corpus import Document
-from kg.extract import Extraction, Mention
-from kg.graph import _is_term, analyze, build_graph, concept_subgraph, thresholds
+from kg.graph import analyze, concept_subgraph, thresholds
+from kg.pipeline import build_graph
+from kg.records import Extraction, Mention
+from kg.terms import is_term
 from kg.vocab import Concept, Vocabulary
 
 VOCAB = Vocabulary(
@@ -110,7 +113,7 @@ def test_discovery_accepts_terms_and_rejects_prose_names_and_debris():
     from wordfreq import zipf_frequency
 
     def ok(term, forms=None):
-        return _is_term(term.split(), Counter(forms or {term: 3}), zipf_frequency)
+        return is_term(term.split(), Counter(forms or {term: 3}), zipf_frequency)
 
     assert ok("gradient hacking") and ok("shard formation")
     assert not ok("good idea")  # generic words
@@ -125,7 +128,7 @@ def test_discovered_candidates_become_concepts_when_they_recur():
         extraction(d, [mention("~lattice hacking", 0), mention("~lattice hacking", 1), mention("corrigibility", 1)])
         for d in "abc"
     ]
-    graph, builder = build_graph(documents("a", "b", "c"), records, VOCAB)
+    graph, _ = build_graph(documents("a", "b", "c"), records, VOCAB)
     assert graph.nodes["lattice-hacking"]["source"] == "discovered"
     assert graph.nodes["lattice-hacking"]["count"] == 6
     single = [extraction("a", [mention("~lattice hacking", 0)] * 3)]
@@ -139,11 +142,12 @@ def test_abbreviations_adopted_when_consistent_and_reported_when_conflicting():
         extraction("b", [mention("!CR", 0), mention("!ZZ", 1)], abbreviations=[("ZZ", "~zulu zebra")]),
         extraction("c", [mention("!CR", 0)]),
     ]
-    graph, builder = build_graph(documents("a", "b", "c"), records, VOCAB)
+    graph, decisions = build_graph(documents("a", "b", "c"), records, VOCAB)
+    decided = {d.short: d for d in decisions}
     assert graph.nodes["corrigibility"]["count"] == 3  # CR adopted corpus-wide
-    assert builder.abbreviations["CR"].status == "adopted"
-    assert builder.abbreviations["ZZ"].status == "conflict: kept per document"
-    assert builder.abbreviations["ZZ"].long_forms == Counter({"~zeta zone": 1, "~zulu zebra": 1})
+    assert (decided["CR"].status, decided["CR"].concept) == (Status.ADOPTED, "corrigibility")
+    assert (decided["ZZ"].status, decided["ZZ"].reason) == (Status.LOCAL, "conflicting long forms")
+    assert decided["ZZ"].long_forms == (("~zeta zone", 1), ("~zulu zebra", 1))
 
 
 def test_communities_and_measures_on_two_cliques():

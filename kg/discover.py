@@ -1,0 +1,233 @@
+"""Discovery: corpus-wide statistics of candidate terms, and the terms that become concepts.
+
+Extraction proposes candidates (``~`` keys, see ``kg.keys``) document by document; only here, with the whole
+corpus in view, is a candidate scored (C-value × document spread × rarity in general English), filtered and
+accepted. The part-of-speech check of the short list is passed in by the caller, so this module never loads a
+spaCy model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .keys import is_concept_key, make_key, slugify, split_key
+from .records import Extraction
+from .terms import BROAD_TERMS, is_term
+from .vocab import Concept, Vocabulary
+
+if TYPE_CHECKING:
+    from .abbreviations import Adoption
+
+__all__ = [
+    "CandidateStats",
+    "Candidate",
+    "Discovery",
+    "PosCheck",
+    "gather",
+    "discover",
+    "discovered_concept",
+    "Resolution",
+    "resolve",
+]
+
+# For each candidate, its (sentence, surface) examples -> whether it is used as a noun phrase.
+PosCheck = Callable[[list[list[tuple[str, str]]]], list[bool]]
+EXAMPLES = 5  # example sentences kept per short-listed candidate
+CHECKED = 3  # of which the part-of-speech check reads this many
+
+
+@dataclass(frozen=True)
+class CandidateStats:
+    """Corpus-wide counts of candidates (``~`` keys) and of short forms used undefined (``!`` keys).
+
+    ``count``: mentions of each candidate; ``docs``: documents using each candidate or short form; ``early``:
+    mentions in a document's first sentences; ``surfaces``: how each candidate was written.
+    """
+
+    count: Mapping[str, int]
+    docs: Mapping[str, int]
+    early: Mapping[str, int]
+    surfaces: Mapping[str, Counter]
+
+    def is_boilerplate(self, key: str) -> bool:
+        """Template text ("Epistemic status", "This is a newsletter ..."): once per document, at its top."""
+        count, docs = self.count.get(key, 0), self.docs.get(key, 0)
+        return docs >= 5 and count <= 1.2 * docs and self.early.get(key, 0) >= 0.7 * count
+
+
+def gather(extractions: Iterable[Extraction]) -> CandidateStats:
+    """Candidate statistics in one pass over the extractions."""
+    count: Counter = Counter()
+    docs: Counter = Counter()
+    early: Counter = Counter()
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    for extraction in extractions:
+        seen: set[str] = set()
+        for mention in extraction.mentions:
+            kind = split_key(mention.key)[1]
+            if kind == "concept":
+                continue
+            seen.add(mention.key)
+            if kind == "candidate":
+                count[mention.key] += 1
+                surfaces[mention.key][mention.surface] += 1
+                early[mention.key] += mention.sentence <= 3
+        docs.update(sorted(seen))
+    return CandidateStats(count=count, docs=docs, early=early, surfaces=dict(surfaces))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate discovery kept: its concept, corpus counts, score and up to five example sentences."""
+
+    key: str
+    concept: Concept
+    count: int
+    docs: int
+    score: float
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What discovery decided: the candidate keys that count for a concept, and the discovered concepts.
+
+    ``resolved`` maps candidate keys to concept slugs (a vocabulary concept's, for a known name, or a discovered
+    one's); ``concepts`` maps each accepted candidate key to its new concept; ``candidates`` are the accepted
+    ones, best first; ``stats`` are the corpus-wide counts everything was decided from.
+    """
+
+    stats: CandidateStats
+    resolved: Mapping[str, str] = field(default_factory=dict)
+    concepts: Mapping[str, Concept] = field(default_factory=dict)
+    candidates: tuple[Candidate, ...] = ()
+
+
+def discovered_concept(key: str, surface: str) -> Concept:
+    """The concept a candidate key (``~normalized term``) becomes, labelled by its usual surface form.
+
+    >>> discovered_concept("~reward hack", "Reward Hacks").name
+    'reward hacks'
+    """
+    term = split_key(key)[0]
+    return Concept(slug=slugify(term), name=_display(surface), category="discovered", source="discovered")
+
+
+def _display(surface: str) -> str:
+    """A readable label for a discovered term: lowercase unless it is an abbreviation-like word."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in surface.split())
+
+
+def examples(keys: Iterable[str], extractions: Iterable[Extraction], per_key: int = EXAMPLES) -> dict[str, list]:
+    """Up to ``per_key`` (sentence, surface) pairs for each key, from the first documents that use it."""
+    found: dict[str, list] = {key: [] for key in keys}
+    for extraction in extractions:
+        for mention in extraction.mentions:
+            bucket = found.get(mention.key)
+            if bucket is not None and len(bucket) < per_key:
+                bucket.append((mention.sentence_text, mention.surface))
+    return found
+
+
+def discover(
+    extractions: Sequence[Extraction],
+    vocabulary: Vocabulary,
+    *,
+    stats: CandidateStats | None = None,
+    pos_check: PosCheck | None = None,
+) -> Discovery:
+    """Score candidates by C-value, spread and specificity; keep the best that pass every filter.
+
+    Filters, cheapest first: recurrence (documents and count), the vocabulary (a known name counts for its
+    concept), broad terms, shape (``kg.terms.is_term``), boilerplate (once per document, near the top),
+    C-value, then ``pos_check`` of a few example sentences for the short list (none when it is ``None``).
+
+    >>> from kg.records import Extraction, Mention
+    >>> def doc(i):
+    ...     m = [Mention("~lattice hacking", i, s, 0, s, 0, 1, "lattice hacking", "") for s in range(2)]
+    ...     return Extraction(i, tuple(m), 2, 1, 20, (), ())
+    >>> found = discover([doc("a"), doc("b")], Vocabulary([]))
+    >>> [(c.concept.slug, c.count, c.docs) for c in found.candidates]
+    [('lattice-hacking', 4, 2)]
+    """
+    from wordfreq import zipf_frequency
+
+    stats = stats if stats is not None else gather(extractions)
+    n_documents = len(extractions)
+    min_docs = 2 if n_documents < 50 else 3
+    pool = {k: c for k, c in stats.count.items() if stats.docs[k] >= min_docs and c >= 3}
+    longer: dict[str, list[str]] = defaultdict(list)
+    for key in pool:
+        words = split_key(key)[0].split()
+        for size in range(2, len(words)):
+            for start in range(len(words) - size + 1):
+                inner = make_key(" ".join(words[start : start + size]), "candidate")
+                if inner in pool:
+                    longer[inner].append(key)
+    resolved: dict[str, str] = {}
+    scored: list[tuple[float, str]] = []
+    for key, frequency in pool.items():
+        term = split_key(key)[0]
+        known = vocabulary.lookup(term)
+        if known is not None:
+            resolved[key] = known.slug
+            continue
+        words = term.split()
+        if term in BROAD_TERMS or not is_term(words, stats.surfaces[key], zipf_frequency):
+            continue
+        if stats.is_boilerplate(key):
+            continue
+        nested = longer.get(key, [])
+        # C-value: frequency, less the average frequency of the longer terms this one sits in.
+        c_value = math.log2(len(words)) * (frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0))
+        if c_value <= 0:
+            continue
+        rarest = min(zipf_frequency(w, "en") for w in words)
+        scored.append((c_value * math.log1p(stats.docs[key]) * (1 + (7 - rarest) / 7), key))
+    limit = max(30, min(400, n_documents // 2))
+    ranked = sorted(scored, reverse=True)[: limit + limit // 2]
+    found = examples([key for _, key in ranked], extractions)
+    if pos_check is not None:
+        verdicts = pos_check([found[key][:CHECKED] for _, key in ranked])
+        ranked = [item for item, ok in zip(ranked, verdicts, strict=True) if ok]
+    concepts: dict[str, Concept] = {}
+    candidates: list[Candidate] = []
+    for score, key in ranked[:limit]:
+        concept = discovered_concept(key, stats.surfaces[key].most_common(1)[0][0])
+        if concept.slug in vocabulary.concepts:
+            continue
+        concepts[key] = concept
+        resolved[key] = concept.slug
+        candidates.append(
+            Candidate(key, concept, stats.count[key], stats.docs[key], score, tuple(s for s, _ in found[key]))
+        )
+    return Discovery(stats=stats, resolved=resolved, concepts=concepts, candidates=tuple(candidates))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The concept every mention key counts for, and the concepts of the corpus (vocabulary and discovered).
+
+    Made once from discovery and abbreviation adoption; counting and citations only read it.
+    """
+
+    resolved: Mapping[str, str]
+    concepts: Mapping[str, Concept]
+
+    def slug_of(self, key: str) -> str | None:
+        """The concept slug a mention key counts for, or ``None`` when it counts for nothing."""
+        return key if is_concept_key(key) else self.resolved.get(key)
+
+
+def resolve(vocabulary: Vocabulary, *parts: Discovery | Adoption) -> Resolution:
+    """Merge the keys resolved and the concepts made by discovery and adoption (later parts win)."""
+    resolved: dict[str, str] = {}
+    discovered: dict[str, Concept] = {}
+    for part in parts:
+        resolved.update(part.resolved)
+        discovered.update(part.concepts)
+    return Resolution(resolved, {c.slug: c for c in discovered.values()} | vocabulary.concepts)
