@@ -113,7 +113,11 @@ class Settings:
         return ExtractionSettings(discover=self.discover, parser=self.parser)
 
     def as_dict(self) -> dict:
-        """Settings as JSON-ready values (for the manifest)."""
+        """The settings that shape a build's outputs, as JSON-ready values (for the manifest).
+
+        ``n_process`` is left out: how many processes extracted changes nothing in what they made.
+        """
         data = dataclasses.asdict(self)
+        del data["n_process"]
         data["vocab_paths"] = [str(p) for p in self.vocab_paths]
         return data

@@ -456,6 +456,12 @@ def read_file(path: str | Path) -> list[Document]:
         raise InputError(f"{path}: {exc}") from None
 
 
+def _fuller(a: Document, b: Document) -> Document:
+    """Of two copies of a document, the one with the longer text; on a tie the one from the first path, so that
+    the order inputs are listed in never changes what is kept."""
+    return min(a, b, key=lambda d: (-len(d.text), d.path or "", d.id))
+
+
 def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
     """Read every document under ``inputs`` (files, folders, globs), sorted by id.
 
@@ -487,7 +493,7 @@ def read_corpus(inputs: Iterable[str | Path]) -> list[Document]:
             if earlier is not None:
                 # The same document twice (say, an excerpt and the full post): keep the fuller text.
                 duplicates.append(f"{document.id} ({path.name})")
-                if len(document.text) <= len(documents[earlier].text):
+                if _fuller(documents[earlier], document) is documents[earlier]:
                     continue
                 kept = documents.pop(earlier)
                 seen_urls = {k: v for k, v in seen_urls.items() if v != kept.id}

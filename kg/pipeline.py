@@ -126,7 +126,7 @@ def build(
     """
     from .render import render_page
 
-    inputs = [Path(p) for p in inputs]
+    inputs = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
     documents = read_corpus(inputs)
     vocabulary = load_vocabulary(settings.vocab_paths)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
