@@ -46,6 +46,18 @@ def turntrout_build(turntrout: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory):
+    """A build of six short hand-written posts (tests/fixtures/small): links, authors, dates, abbreviations.
+
+    Made without ../shared, so the query, export and page tests always run on a real built graph.
+    """
+    import kg
+
+    outdir = tmp_path_factory.mktemp("small")
+    return kg.build([ROOT / "tests" / "fixtures" / "small"], outdir), outdir
+
+
+@pytest.fixture(scope="session")
 def seeds_build(tmp_path_factory: pytest.TempPathFactory):
     import kg
 

@@ -10,8 +10,14 @@ from kg.errors import GraphFileError
 from kg.export import load_graph, write_atomic
 
 
-def test_graphml_loads_with_types_gephi_needs(turntrout_build):
-    _, outdir = turntrout_build
+@pytest.fixture(params=["small_build", "turntrout_build"])
+def built(request):
+    """A build of the hand-written fixture corpus (always) and of TurnTrout's posts (with ../shared)."""
+    return request.getfixturevalue(request.param)
+
+
+def test_graphml_loads_with_types_gephi_needs(built):
+    _, outdir = built
     graph = nx.read_graphml(outdir / "graph.graphml")
     for _, data in graph.nodes(data=True):
         assert isinstance(data["label"], str) and data["kind"] in ("concept", "document", "author")
@@ -41,8 +47,8 @@ def test_two_builds_give_byte_identical_graphml(turntrout, turntrout_build, tmp_
     assert (tmp_path / "graph.gexf").read_bytes() == (first / "graph.gexf").read_bytes()
 
 
-def test_gexf_json_csv_and_manifest_parse(turntrout_build):
-    result, outdir = turntrout_build
+def test_gexf_json_csv_and_manifest_parse(built):
+    result, outdir = built
     gexf = nx.read_gexf(outdir / "graph.gexf")
     assert gexf.number_of_nodes() == result.graph.number_of_nodes()
     viz = ET.parse(outdir / "graph.gexf").getroot()
@@ -57,12 +63,12 @@ def test_gexf_json_csv_and_manifest_parse(turntrout_build):
     with open(outdir / "edges.csv") as handle:
         assert sum(1 for _ in csv.DictReader(handle)) == result.graph.number_of_edges()
     manifest = json.loads((outdir / "manifest.json").read_text())
-    assert manifest["counts"]["documents"] == 177 and len(manifest["files"]) == 177
+    assert manifest["counts"]["documents"] == result.documents == len(manifest["files"])
     assert len(manifest["vocabulary"]["digest"]) == 16 and manifest["settings"]["window"] == "sentence"
 
 
-def test_load_graph_round_trip(turntrout_build):
-    result, outdir = turntrout_build
+def test_load_graph_round_trip(built):
+    result, outdir = built
     for path in (outdir, outdir / "graph.graphml"):
         loaded = load_graph(path)
         assert loaded.number_of_nodes() == result.graph.number_of_nodes()

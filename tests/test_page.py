@@ -101,10 +101,16 @@ def turntrout_page(turntrout_build):
     return turntrout_build[1] / "graph.html"
 
 
+@pytest.fixture(params=["small_build", "turntrout_build"])
+def built(request):
+    """A build of the hand-written fixture corpus (always) and of TurnTrout's posts (with ../shared)."""
+    return request.getfixturevalue(request.param)
+
+
 @pytest.mark.browser
-def test_page_loads_offline_and_draws_every_shown_concept(browser, turntrout_page, turntrout_build):
-    page = Page(browser, turntrout_page)
-    concepts = sum(1 for _, k in turntrout_build[0].graph.nodes(data="kind") if k == "concept")
+def test_page_loads_offline_and_draws_every_shown_concept(browser, built):
+    page = Page(browser, built[1] / "graph.html")
+    concepts = sum(1 for _, k in built[0].graph.nodes(data="kind") if k == "concept")
     assert page.visible_nodes() == min(300, concepts)
     assert page.js(
         "window.network.body.nodeIndices.filter(i => !window.network.body.nodes[i].options.hidden).length"
@@ -134,8 +140,22 @@ def test_search_focuses_and_click_shows_evidence(browser, turntrout_page):
 
 
 @pytest.mark.browser
-def test_edge_click_shows_shared_sentences(browser, turntrout_page):
-    page = Page(browser, turntrout_page)
+def test_small_page_search_abbreviation_and_click(browser, small_build):
+    page = Page(browser, small_build[1] / "graph.html")
+    page.page.fill("#search", "RLHF")
+    assert page.page.inner_text("#suggestions li.active") == "reinforcement learning from human feedback"
+    page.page.keyboard.press("Enter")
+    assert page.js("window.network.getSelectedNodes()") == ["reinforcement-learning-from-human-feedback"]
+    page.click_node("sycophancy")
+    text = page.panel()
+    assert text.startswith("sycophancy\n") and "Evidence" in text
+    assert page.page.locator("#panel blockquote").count() >= 1
+    assert page.errors == [] and page.outside == []
+
+
+@pytest.mark.browser
+def test_edge_click_shows_shared_sentences(browser, built):
+    page = Page(browser, built[1] / "graph.html")
     edge = page.js(
         "window.kgData.edges.find(e => e.relation === 'co_occurs' && window.kgData.edge_evidence[e.id].length)"
     )

@@ -19,6 +19,64 @@ def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.fixture(scope="module")
+def small(small_build):
+    return str(small_build[1])
+
+
+@pytest.mark.parametrize(
+    "term, slug",
+    [
+        ("agi", "artificial-general-intelligence"),
+        ("llm", "large-language-model"),
+        ("LLMs", "large-language-model"),
+        ("corrigible", "corrigibility"),
+        ("Goodhart's law", "goodhart-s-law"),
+        ("weak to strong", "weak-to-strong-generalization"),
+        ("IDA", "iterated-distillation-and-amplification"),
+    ],
+)
+def test_issue_9_queries_resolve_names_as_the_vocabulary_does(small, small_build, vocabulary, term, slug):
+    assert vocabulary.lookup(term).slug == slug
+    rows = json.loads(run("neighbors", small, term, "--json").output)
+    assert rows and all(row["concept"] != slug for row in rows)
+    graph, other = small_build[0].graph, rows[0]["concept"]
+    assert graph.has_edge(slug, other) or graph.has_edge(other, slug)
+
+
+def test_small_graph_queries(small):
+    result = run("concepts", small, "--top", "2")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "  1. large language model  count=13 docs=4 community=2",
+        "  2. sycophancy  count=10 docs=4 community=2",
+    ]
+    assert run("neighbors", small, "llm", "--top", "1").output == "sycophancy  co_occurs  weight=4.5099 count=7\n"
+    found = json.loads(run("evidence", small, "RLHF", "sycophancy", "--json").output)
+    assert found["count"] >= 2 and all("RLHF" in s["text"] for s in found["sentences"])
+    assert found["sentences"][0]["url"].startswith("https://example.org/posts/")
+    steps = json.loads(run("path", small, "IDA", "corrigibility", "--json").output)
+    assert steps[0]["concept"] == "iterated-distillation-and-amplification" and steps[-1]["concept"] == "corrigibility"
+    assert all(step["sentence"] for step in steps[1:])
+    result = run("evidence", small, "sycophncy", "IDA")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: no concept 'sycophncy' in this graph; did you mean: sycophancy?\n",
+    )
+
+
+def test_small_graph_export_and_diff(small, seeds_build, tmp_path):
+    result = run("export", small, "--format", "gexf", "--format", "csv", "-o", str(tmp_path))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv", "graph.gexf", "nodes.csv"]
+    assert (
+        nx.read_gexf(tmp_path / "graph.gexf").number_of_nodes()
+        == nx.read_graphml(f"{small}/graph.graphml").number_of_nodes()
+    )
+    changes = json.loads(run("diff", str(seeds_build[1]), small, "--json").output)
+    assert "sycophancy" in changes["concepts_added"] and "p-doom" in changes["concepts_removed"]
+
+
 def test_concepts_text_and_json(built):
     result = run("concepts", built, "--top", "3")
     assert result.exit_code == 0

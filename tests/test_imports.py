@@ -1,0 +1,25 @@
+"""Issue 9: spaCy is imported by extraction alone, pyvis by the page alone; query commands load neither."""
+
+import subprocess
+import sys
+
+
+def _modules_loaded(code: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True)
+    return {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+
+
+def test_stages_after_extraction_import_no_spacy():
+    loaded = _modules_loaded(
+        "import kg, kg.graph, kg.discover, kg.abbreviations, kg.counts, kg.citations, kg.layout, kg.query, kg.export"
+    )
+    assert "spacy" not in loaded and "pyvis" not in loaded and "kg" in loaded
+
+
+def test_issue_9_kg_concepts_loads_neither_spacy_nor_pyvis(small_build):
+    command = [sys.executable, "-X", "importtime", "-m", "kg", "concepts", str(small_build[1]), "--top", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("  1. large language model")
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert {"kg", "networkx", "click"} <= loaded
+    assert not loaded & {"spacy", "pyvis", "bs4", "lxml", "thinc"}
