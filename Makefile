@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 build: $(STAMP)  ## Build output/ from corpus/
 	$(BIN)/kg build
 
-test: $(STAMP) browser  ## The whole suite: doctests, unit, real-corpus and browser tests
+test: $(STAMP) browser  ## The whole suite: ruff, mypy, doctests, unit, real-corpus and browser tests
 	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 browser:  ## Debian's Chromium for the browser tests (installed when missing and we may)
@@ -26,6 +27,7 @@ browser:  ## Debian's Chromium for the browser tests (installed when missing and
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)  ## Speed and memory ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py --pages

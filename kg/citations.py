@@ -116,9 +116,9 @@ def cite(
                 outside[doc_id][where] += 1
     cites: Counter = Counter()
     through: Counter = Counter()
-    for source, target, around in citing:
+    for source, target, concepts_around in citing:
         cites[(source, target)] += 1
-        for a in around:
+        for a in concepts_around:
             for b in main_concepts.get(target, []):
                 if a != b:
                     through[(a, b)] += 1

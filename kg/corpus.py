@@ -182,21 +182,22 @@ def read_html(path: Path) -> Iterator[Document]:
     text, links = html_to_text(html, main_only=True)
     if not text.strip():
         return
-    url = (meta("citation_public_url", "citation_fulltext_html_url", "og:url") or [None])[0]
+    url: str | None = next(iter(meta("citation_public_url", "citation_fulltext_html_url", "og:url")), None)
     canonical = soup.find("link", rel="canonical")
-    if not url and canonical is not None and isinstance(canonical.get("href"), str):
-        url = canonical["href"]
-    doi = (meta("citation_doi") or [None])[0]
+    href = canonical.get("href") if canonical is not None else None
+    if not url and isinstance(href, str):
+        url = href
+    doi = next(iter(meta("citation_doi")), None)
     yield Document(
         id=slugify(f"doi {doi}") if doi else slugify(path.stem),
         title=title or _title_from_name(path),
         text=text,
         url=url,
         date=_date(
-            (
-                meta("citation_publication_date", "citation_date", "article:published_time", "article:published")
-                or [None]
-            )[0]
+            next(
+                iter(meta("citation_publication_date", "citation_date", "article:published_time", "article:published")),
+                None,
+            )
         ),
         authors=_names(meta("citation_author", "article:author", "author")),
         tags=tuple(meta("article:tag", "citation_keywords")),

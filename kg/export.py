@@ -73,7 +73,7 @@ def _scalar(value: object) -> str | int | float | bool:
 
 def scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy with only scalar attributes: evidence becomes text, with its documents in ``evidence_docs``."""
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph = nx.MultiDiGraph()
     flat.graph.update({k: v for k, v in graph.graph.items() if isinstance(v, str | int | float | bool)})
 
     def clean(data: dict) -> dict:

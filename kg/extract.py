@@ -147,8 +147,7 @@ class Extractor:
             if token.i in taken or not _looks_like_short_form(token.text):
                 continue
             short = token.text if token.text in defined else token.text.removesuffix("s")
-            key = defined.get(short, make_key(short, "short"))
-            mentions.append(mention(doc[token.i : token.i + 1], key))
+            mentions.append(mention(doc[token.i : token.i + 1], defined.get(short, make_key(short, "short"))))
             taken.add(token.i)
         if self.settings.discover:
             mentions += [

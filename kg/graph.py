@@ -55,7 +55,7 @@ def assemble(
 
     Measures come from ``analyze``, positions from ``kg.layout``.
     """
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.graph.update(units=counts.units, window=str(settings.window), documents=len(documents))
     _add_concepts(graph, concepts, counts)
     _add_cooccurrence(graph, counts, len(documents), settings)
@@ -158,11 +158,11 @@ def _add_citations(graph: nx.MultiDiGraph, citations: Citations) -> None:
 
 def concept_subgraph(graph: nx.MultiDiGraph) -> nx.Graph:
     """The undirected, weighted graph of concepts joined by ``co_occurs`` edges."""
-    simple = nx.Graph()
+    simple: nx.Graph = nx.Graph()
     simple.add_nodes_from(n for n, kind in graph.nodes(data="kind") if kind == "concept")
-    for a, b, key, weight in graph.edges(keys=True, data="weight"):
+    for a, b, key, data in graph.edges(keys=True, data=True):
         if key == "co_occurs":
-            simple.add_edge(a, b, weight=weight)
+            simple.add_edge(a, b, weight=data["weight"])
     return simple
 
 
@@ -209,7 +209,7 @@ def induced(simple: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
     the layout depend on ``PYTHONHASHSEED``.
     """
     keep = set(nodes)
-    sub = nx.Graph()
+    sub: nx.Graph = nx.Graph()
     sub.add_nodes_from(n for n in simple if n in keep)
     sub.add_edges_from((a, b, d) for a, b, d in simple.edges(data=True) if a in keep and b in keep)
     return sub
@@ -227,7 +227,7 @@ def _communities(simple: nx.Graph, *, seed: int, leiden: bool) -> list[set[str]]
         nodes = sorted(simple)
         position = {n: i for i, n in enumerate(nodes)}
         g = igraph.Graph(n=len(nodes), edges=[(position[a], position[b]) for a, b in simple.edges()])
-        g.es["weight"] = [w for _, _, w in simple.edges(data="weight")]
+        g.es["weight"] = [data["weight"] for _, _, data in simple.edges(data=True)]
         partition = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, weights="weight", seed=seed)
         found = [{nodes[i] for i in part} for part in partition]
     else:

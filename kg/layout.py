@@ -13,15 +13,15 @@ from .graph import concept_subgraph, induced
 
 __all__ = ["add_layout", "node_size"]
 
-SMALLEST, LARGEST = 5.0, 30.0  # concept sizes
-OTHER = 3.0  # documents and authors
+SMALLEST, LARGEST = 6.0, 36.0  # concept sizes, in the page's pixels and Gephi's units alike
+OTHER = 5.0  # documents and authors
 
 
 def node_size(count: int, largest: int) -> float:
     """A concept's size from its mentions: area grows with the count, from SMALLEST to LARGEST.
 
     >>> node_size(1, 100), node_size(100, 100)
-    (7.5, 30.0)
+    (9.0, 36.0)
     """
     return round(SMALLEST + (LARGEST - SMALLEST) * math.sqrt(count / max(largest, 1)), 2)
 
@@ -62,9 +62,10 @@ def _concept_positions(simple: nx.Graph, *, seed: int) -> dict[str, tuple[float,
         data["layout_weight"] = math.log1p(data["weight"])
     iterations = 60 if core.number_of_nodes() <= 2000 else 30
     spread = 1.5 / math.sqrt(core.number_of_nodes())
-    positions = nx.spring_layout(core, weight="layout_weight", seed=seed, iterations=iterations, k=spread)
+    found = nx.spring_layout(core, weight="layout_weight", seed=seed, iterations=iterations, k=spread)
+    positions = {n: (float(x), float(y)) for n, (x, y) in found.items()}
     rest = [n for part in parts[1:] for n in sorted(part)]
     for index, node in enumerate(rest):
         angle = 2 * math.pi * index / len(rest)
         positions[node] = (1.25 * math.cos(angle), 1.25 * math.sin(angle))
-    return {n: (float(x), float(y)) for n, (x, y) in positions.items()}
+    return positions

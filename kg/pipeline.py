@@ -126,8 +126,8 @@ def build(
     """
     from .render import render_page
 
-    inputs = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
-    documents = read_corpus(inputs)
+    paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
+    documents = read_corpus(paths)
     vocabulary = load_vocabulary(settings.vocab_paths)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
     extractions = list(
@@ -142,11 +142,11 @@ def build(
     outdir = Path(outdir)
     result.written = write_all(graph, outdir)
     page = outdir / "graph.html"
-    write_atomic(page, render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in inputs)}"))
+    write_atomic(page, render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"))
     write_atomic(outdir / "abbreviations.csv", _abbreviations_csv(result.abbreviations))
     manifest = {
         "kg_version": __version__,
-        "inputs": [str(p) for p in inputs],
+        "inputs": [str(p) for p in paths],
         "files": _file_hashes(documents),
         "vocabulary": {"digest": vocabulary.digest(), "concepts": len(vocabulary)},
         "settings": settings.as_dict(),

@@ -159,12 +159,14 @@ def diff(old: nx.MultiDiGraph, new: nx.MultiDiGraph, *, top: int = 50) -> dict:
         return {c: i + 1 for i, c in enumerate(ordered)}
 
     old_rank, new_rank = ranks(old_concepts), ranks(new_concepts)
+    changed = [
+        c for c in new_rank if c in old_rank and old_rank[c] != new_rank[c] and min(old_rank[c], new_rank[c]) <= top
+    ]
+    changed.sort(key=lambda c: (-abs(old_rank[c] - new_rank[c]), c))
     moved = [
         {"concept": c, "label": new_concepts[c].get("label"), "old_rank": old_rank[c], "new_rank": new_rank[c]}
-        for c in new_rank
-        if c in old_rank and old_rank[c] != new_rank[c] and min(old_rank[c], new_rank[c]) <= top
+        for c in changed
     ]
-    moved.sort(key=lambda m: (-abs(m["old_rank"] - m["new_rank"]), m["concept"]))
     return {
         "concepts_added": sorted(set(new_concepts) - set(old_concepts), key=lambda c: -new_concepts[c]["count"]),
         "concepts_removed": sorted(set(old_concepts) - set(new_concepts), key=lambda c: -old_concepts[c]["count"]),

@@ -21,6 +21,7 @@ from pyvis.network import Network
 
 from .config import Settings
 from .export import community_color
+from .layout import OTHER
 from .query import linked_concepts
 
 __all__ = ["page_data", "render_page"]
@@ -52,9 +53,9 @@ def _select(graph: nx.MultiDiGraph, settings: Settings) -> tuple[list[str], list
     )[: settings.max_nodes]
     shown = set(concepts)
     doc_weight: dict[str, int] = {}
-    for doc, concept, key, count in graph.edges(keys=True, data="count"):
+    for doc, concept, key, data in graph.edges(keys=True, data=True):
         if key == "mentions" and concept in shown:
-            doc_weight[doc] = doc_weight.get(doc, 0) + count
+            doc_weight[doc] = doc_weight.get(doc, 0) + data["count"]
     documents = sorted(doc_weight, key=lambda n: (-doc_weight[n], n))[: settings.max_nodes * 2]
     authors = sorted({a for d in documents for a, _, key in graph.in_edges(d, keys=True) if key == "wrote"})
     return concepts, documents + authors
@@ -65,12 +66,10 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
     concepts, others = _select(graph, settings)
     shown = set(concepts) | set(others)
     net = Network(directed=False)
-    max_count = max((graph.nodes[n]["count"] for n in concepts), default=1)
     scale = 400 * math.sqrt(max(len(concepts), 25) / 25)  # room for labels grows with the number of nodes
     for node in concepts + others:
         data = graph.nodes[node]
         kind = data.get("kind", "concept")
-        size = 8 + 32 * math.sqrt(data.get("count", 1) / max_count) if kind == "concept" else 7
         net.nodes.append(
             {
                 "id": node,
@@ -79,7 +78,7 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
                 "shape": _KIND_SHAPE.get(kind, "dot"),
                 "x": round(data.get("x", 0.0) * scale, 1),
                 "y": round(data.get("y", 0.0) * scale, 1),
-                "size": round(size, 1),
+                "size": data.get("size", OTHER),
                 "color": community_color(data.get("community"))
                 if kind == "concept"
                 else ("#607d8b" if kind == "document" else "#8d6e63"),

@@ -316,7 +316,7 @@ def load_vocabulary(extra: Iterable[str | Path] = (), *, builtin: bool = True) -
                     )
                 seen[concept.slug] = str(path)
                 vocabulary.add(concept)
-    for path in extra:
-        for concept in read_vocabulary_file(path):
+    for extra_path in extra:
+        for concept in read_vocabulary_file(extra_path):
             vocabulary.add(concept)
     return vocabulary

@@ -120,35 +120,29 @@ def test_page_loads_offline_and_draws_every_shown_concept(browser, built):
 
 
 @pytest.mark.browser
-def test_search_focuses_and_click_shows_evidence(browser, turntrout_page):
-    page = Page(browser, turntrout_page)
-    page.page.fill("#search", "corrigib")
-    assert page.page.inner_text("#suggestions li.active") == "corrigibility"
+@pytest.mark.parametrize(
+    "build, query, name, click",
+    [
+        ("small_build", "RLHF", "reinforcement learning from human feedback", "sycophancy"),
+        ("turntrout_build", "corrig", "corrigibility", "shard-theory"),
+        ("turntrout_build", "AUP", "attainable utility preservation", "power-seeking"),
+    ],
+)
+def test_search_focuses_and_click_shows_evidence(browser, request, build, query, name, click):
+    """Search by name or abbreviation, focus with Enter, then click another concept for its evidence."""
+    result, outdir = request.getfixturevalue(build)
+    graph = result.graph
+    slug = next(n for n, d in graph.nodes(data=True) if d.get("label") == name)
+    page = Page(browser, outdir / "graph.html")
+    page.page.fill("#search", query)
+    assert page.page.inner_text("#suggestions li.active") == name
     page.page.keyboard.press("Enter")
-    assert page.js("window.network.getSelectedNodes()") == ["corrigibility"]
-    assert page.panel().startswith("corrigibility\n")
-    assert page.page.url.endswith("#concept=corrigibility")
-    page.page.fill("#search", "AUP")  # abbreviations are searchable too
-    assert page.page.inner_text("#suggestions li.active") == "attainable utility preservation"
-    page.page.keyboard.press("Escape")
-    page.click_node("shard-theory")
-    assert page.js("window.network.getSelectedNodes()") == ["shard-theory"]
-    text = page.panel()
-    assert text.startswith("shard theory\n") and "Evidence" in text
-    assert page.page.locator("#panel blockquote").count() >= 1
-    assert page.errors == [] and page.outside == []
-
-
-@pytest.mark.browser
-def test_small_page_search_abbreviation_and_click(browser, small_build):
-    page = Page(browser, small_build[1] / "graph.html")
-    page.page.fill("#search", "RLHF")
-    assert page.page.inner_text("#suggestions li.active") == "reinforcement learning from human feedback"
-    page.page.keyboard.press("Enter")
-    assert page.js("window.network.getSelectedNodes()") == ["reinforcement-learning-from-human-feedback"]
-    page.click_node("sycophancy")
-    text = page.panel()
-    assert text.startswith("sycophancy\n") and "Evidence" in text
+    assert page.js("window.network.getSelectedNodes()") == [slug]
+    assert page.panel().startswith(name + "\n")
+    assert page.page.url.endswith(f"#concept={slug}")
+    page.click_node(click)
+    assert page.js("window.network.getSelectedNodes()") == [click]
+    assert page.panel().startswith(graph.nodes[click]["label"] + "\n") and "Evidence" in page.panel()
     assert page.page.locator("#panel blockquote").count() >= 1
     assert page.errors == [] and page.outside == []
 
