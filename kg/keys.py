@@ -13,11 +13,22 @@ Graph nodes: concepts by slug, documents ``doc:<id>``, authors ``author:<slug>``
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Literal
 
-__all__ = ["Kind", "make_key", "split_key", "is_concept_key", "slugify", "doc_node", "author_node"]
+__all__ = [
+    "Kind",
+    "make_key",
+    "split_key",
+    "is_concept_key",
+    "slugify",
+    "slug_or_hash",
+    "is_slug",
+    "doc_node",
+    "author_node",
+]
 
 Kind = Literal["concept", "candidate", "short"]
 _PREFIX: dict[str, str] = {"concept": "", "candidate": "~", "short": "!"}
@@ -60,6 +71,27 @@ def slugify(text: str) -> str:
     """
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def slug_or_hash(text: str) -> str:
+    """``slugify(text)``, or a short hash of it when it has no ASCII letter or digit (a name in another script).
+
+    >>> slug_or_hash("Mesa optimizers"), slug_or_hash("メサ最適化")
+    ('mesa-optimizers', 'x-76b84fc6')
+    """
+    return slugify(text) or "x-" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:8]
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` can key a concept node: lowercase ASCII words joined by hyphens (no ``:`` of node kinds).
+
+    >>> is_slug("weak-to-strong"), is_slug("author:alex-turner"), is_slug("")
+    (True, False, False)
+    """
+    return _SLUG.fullmatch(text) is not None
 
 
 def doc_node(doc_id: str) -> str:

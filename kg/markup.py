@@ -7,9 +7,12 @@ the sentence a citation sits in. Pure functions over strings; no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+
+from .untrusted import clean_text
 
 __all__ = ["Link", "markdown_to_text", "html_to_text", "plain_text_links"]
 
@@ -23,44 +26,62 @@ class Link:
     offset: int
 
 
+# Every pattern here runs on untrusted text, so none may backtrack over a run more than once: no `\s` that can span
+# lines where a line-anchored pattern is meant (`[ \t]` instead), no two adjacent quantifiers over the same
+# characters, and contents that stop at the next opener (`[^\[\]]`, `[^<>]`) so that unclosed openers cost their
+# own length, not the rest of the text. tests/test_markup.py times each on growing adversarial inputs.
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.S)
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 _INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?!\w)")
-_LATEX_ENV = re.compile(r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}", re.S)
-_EMBED = re.compile(r"!\[\[[^\]]*\]\]")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\](?!:)")
-_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]+\]:\s*", re.M)
-_CALLOUT = re.compile(r"^(\s*>)+\s*\[![^\]]*\][+-]?\s*", re.M)
-_QUOTE = re.compile(r"^(\s*>)+ ?", re.M)
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
-_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$", re.M)
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.M)
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.M)
+_LATEX_ENV = re.compile(r"\\begin\{(\w+\*?)\}(?:(?!\\begin\{).)*?\\end\{\1\}", re.S)  # innermost first
+_EMBED = re.compile(r"!\[\[[^\[\]]*\]\]")
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_WIKILINK = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]]*)\]\]")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]]+\](?!:)")
+_FOOTNOTE_DEF = re.compile(r"^\[\^[^\[\]\n]+\]:[ \t]*", re.M)
+_CALLOUT = re.compile(r"^(?:[ \t]*>)+[ \t]*\[![^\[\]\n]*\][+-]?[ \t]*", re.M)
+_QUOTE = re.compile(r"^(?:[ \t]*>)+ ?", re.M)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)$", re.M)
+_RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M)
+_TABLE_RULE = re.compile(r"\|?:?-{3,}:?(?:\|:?-{3,}:?)*\|?")  # a whole line, its spaces and tabs removed
+_TABLE_ROW = re.compile(r"^[ \t]*\|([^\n]*)\|[ \t]*$", re.M)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_STAR_EMPHASIS = re.compile(r"(\*{1,3})(?=[^\s*])([^*]*?[^\s*])\1(?!\w)")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<!\w)(_{1,3})(?=[^\s_])([^_]*?[^\s_])\1(?!\w)")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _MD_LINK = re.compile(
     r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s>]+(?:\([^()\s]*\)[^()\s>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
 )
-_HTML_ANCHOR = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>", re.S | re.I)
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_HTML_ANCHOR = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*[\"']([^\"'<>]+)[\"'][^<>]*>((?:[^<]|<(?!/?a[\s>]))*)</a\s*>", re.S | re.I
+)
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'\])]+[^\s<>\"'\]).,;:!?]")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_SPACED_TAG = re.compile(r"<(?:br|sub|sup)\b[^>]*>|</?(?:p|div|li|td|th|tr)\b[^>]*>", re.I)  # tags that part words
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_SPACED_TAG = re.compile(r"<(?:br|sub|sup)\b[^<>]*>|</?(?:p|div|li|td|th|tr)\b[^<>]*>", re.I)  # tags that part words
 _PLACEHOLDER = re.compile(r"\x01(\d+)\x02")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n\s*")
+
+
+def _heading(match: re.Match) -> str:
+    """A heading as its own paragraph, without its closing hashes ("## Title ##")."""
+    return "\n" + match.group(1).rstrip().rstrip("#").rstrip() + "\n"
+
+
+def _is_table_rule(line: str) -> bool:
+    return "---" in line and _TABLE_RULE.fullmatch(line.replace(" ", "").replace("\t", "")) is not None
 
 
 def _inline(text: str) -> str:
     """Strip inline markdown (code, emphasis, tags) from a short run of text."""
     text = _INLINE_CODE.sub("", text)
     text = _STRIKE.sub(r"\1", text)
-    for _ in range(2):  # nested emphasis such as ***x*** or _**x**_
-        text = _EMPHASIS.sub(r"\2", text)
+    for _ in range(2):  # nested emphasis such as **a *b* c** or _**x**_
+        text = _STAR_EMPHASIS.sub(r"\2", text)
+        text = _UNDERSCORE_EMPHASIS.sub(r"\2", text)
     text = _SPACED_TAG.sub(" ", text)
     text = _TAG.sub("", text)
     return _SPACES.sub(" ", text).strip()
@@ -86,11 +107,14 @@ def markdown_to_text(markdown: str) -> tuple[str, list[Link]]:
         anchors.append((url.strip(), text))
         return f"\x01{len(anchors) - 1}\x02"
 
-    text = markdown.replace("\r\n", "\n")
+    text = clean_text(markdown).replace("\r\n", "\n")  # also frees \x01 and \x02 for the link placeholders
     text = _FENCE.sub("\n", text)
     text = _HTML_COMMENT.sub("", text)
     text = _DISPLAY_MATH.sub(" ", text)
-    text = _LATEX_ENV.sub(" ", text)
+    for _ in range(3):  # nested environments, innermost first
+        text, found = _LATEX_ENV.subn(" ", text)
+        if not found:
+            break
     text = _EMBED.sub("", text)
     text = _IMAGE.sub("", text)
     text = _MD_LINK.sub(lambda m: hold(m.group(2), m.group(1)), text)
@@ -103,11 +127,11 @@ def markdown_to_text(markdown: str) -> tuple[str, list[Link]]:
     text = _FOOTNOTE_DEF.sub("\n", text)
     text = _CALLOUT.sub("\n", text)
     text = _QUOTE.sub("", text)
-    text = _HEADING.sub(r"\n\1\n", text)
+    text = _HEADING.sub(_heading, text)
     text = _RULE.sub("\n", text)
-    text = _TABLE_RULE.sub("", text)
+    text = "\n".join("" if _is_table_rule(line) else line for line in text.split("\n"))
     text = _BULLET.sub("\n", text)
-    text = re.sub(r"^\s*\|(.*)\|\s*$", lambda m: "\n" + m.group(1).replace("|", " ; ") + "\n", text, flags=re.M)
+    text = _TABLE_ROW.sub(lambda m: "\n" + m.group(1).replace("|", " ; ") + "\n", text)
     lines = [_inline(line) for line in text.split("\n")]
     text = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
     return _expand(text, [(url, _inline(label)) for url, label in anchors])
@@ -247,8 +271,18 @@ class _TextWriter:
             self.parts.append("\n\n")
             self.size += 2
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
+    def walk(self, root: Tag) -> None:
+        """Write the text under ``root``, depth first, with an explicit stack: nesting depth is the input's to choose."""
+        stack: list[tuple[Iterator[PageElement], bool, tuple[str, int, int] | None]] = [
+            (iter(root.children), False, None)
+        ]
+        while stack:
+            children, is_block, anchor = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                self._close(is_block, anchor)
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -256,20 +290,23 @@ class _TextWriter:
                 continue
             if not isinstance(child, Tag) or child.name in _DROP:
                 continue
-            is_block = child.name in _BLOCK
-            if is_block:
+            opens_block = child.name in _BLOCK
+            if opens_block:
                 self.block()
             href = child.get("href") if child.name == "a" else None
+            link = None
             if isinstance(href, str) and href.strip() and not href.startswith(("javascript:", "#")):
-                before, first = self.size, len(self.parts)
-                self.walk(child)
-                written = "".join(self.parts[first:])
-                lead = len(written) - len(written.lstrip())
-                self.links.append(Link(href.strip(), written.strip(), before + lead))
-            else:
-                self.walk(child)
-            if is_block:
-                self.block()
+                link = (href.strip(), self.size, len(self.parts))
+            stack.append((iter(child.children), opens_block, link))
+
+    def _close(self, is_block: bool, anchor: tuple[str, int, int] | None) -> None:
+        if anchor is not None:
+            href, before, first = anchor
+            written = "".join(self.parts[first:])
+            lead = len(written) - len(written.lstrip())
+            self.links.append(Link(href, written.strip(), before + lead))
+        if is_block:
+            self.block()
 
     def finish(self) -> tuple[str, list[Link]]:
         text = "".join(self.parts)

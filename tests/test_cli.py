@@ -85,14 +85,14 @@ def test_suggest_lists_candidates_with_a_pasteable_snippet(runner, turntrout, tm
 
     from kg.vocab import load_vocabulary
 
-    rows = json.loads(runner.invoke(cli, ["suggest", str(turntrout), "--top", "8", "--json"]).output)
+    rows = json.loads(runner.invoke(cli, ["suggest", str(turntrout), "--top", "8", "--json"]).stdout)
     assert len(rows) == 8
     for row in rows:
         assert vocabulary.lookup(row["name"]) is None and row["count"] >= 3 and row["documents"] >= 3
         assert row["example"]
     result = runner.invoke(cli, ["suggest", str(turntrout), "--top", "3"])
-    assert result.exit_code == 0 and result.output.startswith(f"  1. {rows[0]['name']}  mentions=")
-    snippet = yaml.safe_load(result.output.split("#   kg build --vocab my-concepts.yaml\n", 1)[1])
+    assert result.exit_code == 0 and result.stdout.startswith(f"  1. {rows[0]['name']}  mentions=")
+    snippet = yaml.safe_load(result.stdout.split("#   kg build --vocab my-concepts.yaml\n", 1)[1])
     assert [entry["name"] for entry in snippet] == [row["name"] for row in rows[:3]]
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump([{**entry, "definition": "Mine."} for entry in snippet]))

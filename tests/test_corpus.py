@@ -137,11 +137,17 @@ def test_duplicates_and_unreadable_files_warn_once_and_carry_on(write, tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         documents = read_corpus([tmp_path])
-    assert [(d.id, d.text) for d in documents] == [("b", "Same page.")]  # the fuller copy of the page
+    # the fuller copy of the page, and the good line of the JSON Lines file
+    assert [(d.id, d.text) for d in documents] == [("b", "Same page."), ("ok", "fine")]
     messages = sorted(str(w.message) for w in caught if w.category is KgWarning)
     assert messages[0] == "kept one copy (the longest) of 1 duplicate document: b (b.md)"
-    assert messages[1].startswith("skipped 2 unreadable files: ") and "c.json: not valid JSON" in messages[1]
-    assert "d.jsonl: line 2 is not valid JSON" in messages[1]
+    assert messages[1].startswith("skipped 1 bad item (kept every other item of their files): ")
+    assert messages[1].endswith(
+        "d.jsonl line 2: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
+    )
+    assert messages[2].startswith("skipped 1 unreadable file: ") and messages[2].endswith(
+        "c.json: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
+    )
 
 
 def test_missing_inputs_and_empty_corpora_are_errors(tmp_path):
@@ -179,7 +185,7 @@ def test_turntrout_one_document_per_post_with_a_body(turntrout):
     documents, messages = _read(turntrout)
     with_body = [p for p in turntrout.glob("*.md") if p.read_text().split("---", 2)[-1].strip()]
     assert len(documents) == len(with_body) == 177
-    assert messages == []
+    assert messages == [f"1 file held no text: {turntrout / 'new_page.md'}"]  # issue 10: never silently
     dates = [d for d in documents if d.date]
     assert len(dates) > 150 and all(len(d.date) == 10 for d in dates)
 
