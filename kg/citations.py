@@ -60,7 +60,11 @@ class CitationIndex:
         if post and comment_id(url) is None and "lw:" + post in self.by_key:
             return self.by_key["lw:" + post]
         if is_absolute(url):
-            found = self.by_key.get("url:" + normalize_url(url))
+            # The exact page first; then the page without its query ("?view=...", "?s=..."), but only
+            # when that is how the corpus knows it, never another "?id=" of the same path.
+            found = self.by_key.get("url:" + normalize_url(url)) or self.by_key.get(
+                "url:" + normalize_url(url, query=False)
+            )
             if found:
                 return found
             if (paper := arxiv_id(url)) and "arxiv:" + paper in self.by_key:
@@ -70,7 +74,10 @@ class CitationIndex:
             return None
         if url.startswith(("mailto:", "#")):
             return None
-        path = unquote(urlparse(url).path).strip("/").lower()
+        try:
+            path = unquote(urlparse(url).path).strip("/").lower()
+        except ValueError:  # not a URL at all ("//[::1")
+            return None
         path = path.removeprefix("posts/")
         return self.by_key.get("slug:" + path) if path else None
 

@@ -41,7 +41,15 @@ from .records import Extraction, Mention
 from .terms import GENERIC_WORDS, is_candidate_token
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
-__all__ = ["Extractor", "ExtractionCache", "extract_documents", "noun_phrase_check", "load_pipeline"]
+__all__ = [
+    "Extractor",
+    "ExtractionCache",
+    "extract_documents",
+    "noun_phrase_check",
+    "load_pipeline",
+    "split_document",
+    "merge_extractions",
+]
 
 MAX_SENTENCE_CHARS = 600
 _SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
@@ -107,14 +115,28 @@ class Extractor:
         return next(self.extract_all([document]))
 
     def extract_all(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        """Extractions in the order of ``documents``, streaming (a few documents in flight)."""
-        pairs = ((f"{d.title}\n\n{d.text}" if d.title else d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=8):
-            yield self._extract(self._normed(doc), document)
+        """Extractions in the order of ``documents``, streaming (a few documents in flight).
+
+        A document longer than the pipeline's ``max_length`` is analyzed in pieces cut at paragraph breaks, and
+        the pieces' extractions merged into one.
+        """
+
+        def pieces() -> Iterator[tuple[str, tuple[Document, int, bool]]]:
+            for document in documents:
+                parts = split_document(document, self.nlp.max_length)
+                for index, (part, offset) in enumerate(parts):
+                    yield _analyzed(part), (part, offset, index == len(parts) - 1)
+
+        done: list[tuple[Extraction, int]] = []
+        for doc, (part, offset, last) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=8):
+            done.append((self._extract(self._normed(doc), part), offset))
+            if last:
+                yield done[0][0] if len(done) == 1 else merge_extractions(done)
+                done = []
 
     def _extract(self, doc: Doc, document: Document) -> Extraction:
         text = doc.text  # spaCy rebuilds this string on every access
-        sentence_of, paragraph_of, sentence_spans = self._segment(doc, len(text))
+        sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, len(text))
         defined = self._local_abbreviations(text)
         spans = [Span(doc, s, e, label=key) for key, s, e in self.names(doc)]
         for key, start, end in self.shorts(doc):
@@ -135,7 +157,7 @@ class Extractor:
                 document.id,
                 index,
                 paragraph_of[span.start],
-                span.start,
+                word_of[span.start],
                 span.start_char,
                 span.end_char,
                 span.text,
@@ -169,7 +191,7 @@ class Extractor:
             mentions=tuple(mentions),
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
-            n_tokens=sum(1 for t in doc if not t.is_space),
+            n_tokens=word_of[-1] + (not doc[-1].is_space) if len(doc) else 0,
             abbreviations=tuple(sorted((s, long) for s, long in defined.items())),
             links=links,
         )
@@ -192,8 +214,10 @@ class Extractor:
                 defined[short] = concept.slug
         return defined
 
-    def _segment(self, doc: Doc, length: int) -> tuple[list[int], list[int], list[tuple[int, int]]]:
-        """Sentence and paragraph index of every token, and each sentence's character span.
+    def _segment(self, doc: Doc, length: int) -> tuple[list[int], list[int], list[int], list[tuple[int, int]]]:
+        """Sentence, paragraph and word index of every token, and each sentence's character span.
+
+        The word index counts the tokens before it that are not white space (token windows count words).
 
         A paragraph ends at a blank line; a sentence ends at a paragraph end or after ., ! or ?
         (with any closing quote or bracket). A parser's sentence boundaries are used when present.
@@ -201,6 +225,8 @@ class Extractor:
         parsed = doc.has_annotation("SENT_START")
         sentence_of: list[int] = []
         paragraph_of: list[int] = []
+        word_of: list[int] = []
+        words = 0
         spans: list[tuple[int, int]] = []
         sentence = paragraph = 0
         start_char = 0
@@ -217,13 +243,15 @@ class Extractor:
                 boundary = False
             sentence_of.append(sentence)
             paragraph_of.append(paragraph)
+            word_of.append(words)
+            words += not token.is_space
             if is_break:
                 paragraph += 1
                 boundary = True
             elif not parsed and not token.is_space:
                 boundary = bool(_SENTENCE_END.match(token.text)) or (boundary and token.text in _CLOSERS)
         spans.append((start_char, length))
-        return sentence_of, paragraph_of, spans
+        return sentence_of, paragraph_of, word_of, spans
 
     def _candidates(self, doc: Doc, taken: set[int]) -> Iterator[Span]:
         """Multiword candidate terms: noun chunks with a parser, else stopword-bounded runs of 2-4 words."""
@@ -265,6 +293,90 @@ class Extractor:
         for size in (2, 3, 4):
             for first in range(len(words) - size + 1):
                 yield doc[words[first][0] : words[first + size - 1][1] + 1]
+
+
+def _analyzed(document: Document) -> str:
+    """The text extraction reads: the title, a blank line, the body."""
+    return f"{document.title}\n\n{document.text}" if document.title else document.text
+
+
+def split_document(document: Document, limit: int) -> list[tuple[Document, int]]:
+    """``document`` in pieces whose analyzed text fits in ``limit`` characters, each with its offset there.
+
+    Pieces end at a paragraph break (else a space, else anywhere); only the first keeps the title, and each
+    keeps the links that start in it.
+
+    >>> doc = Document("d", "T", "one two\\n\\nthree four")
+    >>> [(p.title, p.text, offset) for p, offset in split_document(doc, 12)]
+    [('T', 'one two\\n\\n', 0), ('', 'three four', 12)]
+    """
+    head = len(document.title) + 2 if document.title else 0
+    text = document.text
+    if head + len(text) <= limit:
+        return [(document, 0)]
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        budget = max(limit - head, 1) if not bounds else limit  # only the first piece carries the title
+        end = min(start + budget, len(text))
+        if end < len(text):  # cut after a paragraph break, else after a space: the next piece starts with a word
+            cut = text.rfind("\n\n", start, end) + 2
+            cut = cut if cut > start + 1 else text.rfind(" ", start, end) + 1
+            end = cut if cut > start else end
+        bounds.append((start, end))
+        start = end
+    pieces = []
+    for number, (start, end) in enumerate(bounds):
+        links = tuple(
+            Link(link.url, link.text, link.offset - start if link.offset >= 0 else -1)
+            for link in document.links
+            if start <= link.offset < end or (link.offset < 0 and number == 0)
+        )
+        piece = dataclasses.replace(
+            document, title=document.title if number == 0 else "", text=text[start:end], links=links
+        )
+        pieces.append((piece, 0 if number == 0 else head + start))
+    return pieces
+
+
+def merge_extractions(parts: list[tuple[Extraction, int]]) -> Extraction:
+    """One extraction from the extractions of a document's pieces, each with its offset in the analyzed text.
+
+    Sentence, paragraph and token indices and character offsets continue from piece to piece; a short form a
+    piece defines keeps its first definition.
+    """
+    mentions: list[Mention] = []
+    links: list[tuple[str, int]] = []
+    defined: dict[str, str] = {}
+    sentences = paragraphs = tokens = 0
+    for extraction, offset in parts:
+        for m in extraction.mentions:
+            mentions.append(
+                dataclasses.replace(
+                    m,
+                    sentence=m.sentence + sentences,
+                    paragraph=m.paragraph + paragraphs,
+                    token=m.token + tokens,
+                    start=m.start + offset,
+                    end=m.end + offset,
+                )
+            )
+        links += [(url, s + sentences if s >= 0 else -1) for url, s in extraction.links]
+        for short, long_form in extraction.abbreviations:
+            defined.setdefault(short, long_form)
+        sentences += extraction.n_sentences
+        paragraphs += extraction.n_paragraphs
+        tokens += extraction.n_tokens
+    first = parts[0][0]
+    return Extraction(
+        doc_id=first.doc_id,
+        mentions=tuple(mentions),
+        n_sentences=sentences,
+        n_paragraphs=paragraphs,
+        n_tokens=tokens,
+        abbreviations=tuple(sorted(defined.items())),
+        links=tuple(links),
+    )
 
 
 def _tagger(model: str | None) -> Language | None:

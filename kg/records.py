@@ -16,8 +16,8 @@ class Mention:
     """One occurrence of a concept (or candidate) in a document, with the sentence it sits in.
 
     ``key`` is a mention key (see ``kg.keys``). ``start``/``end`` are character offsets in the analyzed text
-    (title, blank line, body); ``sentence``, ``paragraph`` and ``token`` index the units co-occurrence is counted
-    in. Mentions in one sentence share one ``sentence_text`` string.
+    (title, blank line, body); ``sentence``, ``paragraph`` and ``token`` (words before it, white space not counted)
+    index the units co-occurrence is counted in. Mentions in one sentence share one ``sentence_text`` string.
     """
 
     key: str

@@ -38,18 +38,30 @@ def comment_id(url: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def normalize_url(url: str) -> str:
-    """A URL reduced to what identifies a page: no scheme, ``www.``, query, fragment or trailing slash.
+# Query parameters that say where a click came from, not which page it is.
+_TRACKING = re.compile(r"^(?:utm_\w*|fbclid|gclid|dclid|mc_cid|mc_eid|ref_src|_hsenc|_hsmi)$", re.I)
 
-    >>> normalize_url("https://www.LessWrong.com/posts/abc/x/?view=1#top")
+
+def normalize_url(url: str, *, query: bool = True) -> str:
+    """A URL reduced to what identifies a page: no scheme, ``www.``, fragment, trailing slash or tracking
+    parameters; the rest of the query is kept (sorted), since ``forum?id=A`` and ``forum?id=B`` are two pages.
+
+    With ``query=False`` the whole query goes, but a LessWrong ``commentId`` (a page of its own).
+
+    >>> normalize_url("https://www.OpenReview.net/forum/?id=abc&utm_source=x#top")
+    'openreview.net/forum?id=abc'
+    >>> normalize_url("https://www.lesswrong.com/posts/abc/x/?view=1", query=False)
     'lesswrong.com/posts/abc/x'
     """
-    url = _SCHEME.sub("", url.strip())
-    comment = comment_id(url)
-    url = re.split(r"[?#]", url, maxsplit=1)[0].rstrip("/") + (f"?commentId={comment}" if comment else "")
-    host, _, rest = url.partition("/")
+    url = _SCHEME.sub("", url.strip()).split("#", 1)[0]
+    path, _, raw_query = url.partition("?")
+    host, _, rest = path.rstrip("/").partition("/")
     host = host.lower().removeprefix("www.")
-    return f"{host}/{rest}" if rest else host
+    pairs = [p for p in raw_query.split("&") if p and not _TRACKING.match(p.split("=", 1)[0])]
+    if not query:
+        pairs = [p for p in pairs if p.split("=", 1)[0] == "commentId"]
+    kept = "?" + "&".join(sorted(pairs)) if pairs else ""
+    return (f"{host}/{rest}" if rest else host) + kept
 
 
 def lesswrong_id(url: str | None) -> str | None:
@@ -95,14 +107,17 @@ def doi(url: str) -> str | None:
 def outside_key(url: str) -> str | None:
     """How an unresolved outside link is counted: ``arXiv:<id>``, ``doi:<doi>`` or its domain.
 
-    >>> outside_key("https://www.example.org/a?b=1"), outside_key("mailto:x@y.z")
-    ('example.org', None)
+    >>> outside_key("https://www.example.org/a?b=1"), outside_key("mailto:x@y.z"), outside_key("http://[::1")
+    ('example.org', None, None)
     """
     if paper := arxiv_id(url):
         return f"arXiv:{paper}"
     if found := doi(url):
         return f"doi:{found}"
     if re.match(r"^https?://", url, re.I):
-        host = urlparse(url).netloc.lower().removeprefix("www.")
+        try:
+            host = urlparse(url).netloc.lower().removeprefix("www.")
+        except ValueError:  # "http://[::1": not a URL a page can be counted under
+            return None
         return host or None
     return None

@@ -206,3 +206,16 @@ def test_cache_ignores_files_it_cannot_trust(vocabulary, tmp_path):
 
     stored.write_bytes(pickle.dumps({"doc_id": "d"}))
     assert cache.get(document) is None
+
+
+def test_issue_10_documents_longer_than_spacys_limit_are_read_in_pieces(vocabulary):
+    """A document over ``nlp.max_length`` (spaCy's E088) is split at paragraph breaks; the merged extraction is the
+    one the whole document would give: same mentions, offsets, sentences, paragraphs, words and links."""
+    para = "Corrigibility and power-seeking are related. Reward hacking is a failure of RLHF (see https://x.org/a)."
+    links = (Link("https://x.org/a", "", 30), Link("https://x.org/b", "", -1), Link("https://x.org/c", "", 3000))
+    document = Document("s", "A title", "\n\n".join([para] * 50), links=links)
+    extractor = Extractor(vocabulary)
+    whole = extractor.extract(document)
+    extractor.nlp.max_length = 500
+    pieces = extractor.extract(document)
+    assert pieces == whole and whole.n_sentences == 101 and len(whole.mentions) == 200
