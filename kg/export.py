@@ -1,26 +1,35 @@
-"""Writers: GraphML, GEXF, node-link JSON, CSV and the manifest. Every file is written atomically.
+"""Writers: GraphML, GEXF, node-link JSON and CSV, and how output files reach the disk.
 
 GraphML and GEXF take scalar attributes only, so list attributes (evidence) are flattened to text here and
 nowhere else; nodes and edges keep the graph's sorted insertion order, so equal inputs give equal bytes.
+A build's outputs are replaced as a set (``replace_outputs``): readers see the old set or the new one, never a mix.
 """
 
 from __future__ import annotations
 
 import colorsys
 import csv
+import ctypes
+import ctypes.util
+import errno
 import io
 import json
 import os
+import re
+import shutil
 import tempfile
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import networkx as nx
 
-from .errors import GraphFileError
+from .errors import GraphFileError, KgError, KgWarning
 
 __all__ = [
     "write_atomic",
+    "replace_outputs",
+    "render_outputs",
     "to_graphml",
     "to_gexf",
     "to_json",
@@ -147,22 +156,144 @@ FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
 }
 
 
+def render_outputs(
+    graph: nx.MultiDiGraph, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+) -> dict[str, str]:
+    """The chosen formats as file contents by file name, in a stable order."""
+    files: dict[str, str] = {}
+    for name in formats:
+        if name == "csv":
+            files["nodes.csv"], files["edges.csv"] = to_csv(graph)
+        else:
+            filename, writer = FORMATS[name]
+            files[filename] = writer(graph)
+    return files
+
+
 def write_all(
     graph: nx.MultiDiGraph, outdir: Path, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
 ) -> list[Path]:
-    """Write the chosen formats into ``outdir``; returns the paths written."""
+    """Write the chosen formats into ``outdir``, each file atomically; returns the paths written.
+
+    Raises
+    ------
+    KgError
+        The folder cannot be written.
+    """
     written: list[Path] = []
-    for name in formats:
-        if name == "csv":
-            nodes, edges = to_csv(graph)
-            for filename, text in (("nodes.csv", nodes), ("edges.csv", edges)):
-                write_atomic(outdir / filename, text)
-                written.append(outdir / filename)
-            continue
-        filename, writer = FORMATS[name]
-        write_atomic(outdir / filename, writer(graph))
+    for filename, text in render_outputs(graph, formats).items():
+        try:
+            write_atomic(outdir / filename, text)
+        except OSError as exc:
+            raise KgError(f"cannot write {outdir / filename} ({exc.strerror or exc})") from None
         written.append(outdir / filename)
     return written
+
+
+# --- a build's outputs, replaced as a set ------------------------------------------------------------------------
+
+_STAGING = ".{name}.kg-{pid}-"  # beside the output folder: a build's new set, then the old one on its way out
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); ``False`` where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.EXDEV):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def _remove_stale(outdir: Path) -> None:
+    """Staging folders left by builds that were killed (their process is gone)."""
+    pattern = re.compile(re.escape(f".{outdir.name}.kg-") + r"(\d+)-")
+    for path in outdir.parent.glob(f".{outdir.name}.kg-*"):
+        match = pattern.match(path.name)
+        if match and not _alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def replace_outputs(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Replace ``outdir`` by a folder holding ``files``, as one step: readers see the old set or the new one.
+
+    The new set is written into a hidden folder beside ``outdir`` and swapped in; files of the old folder that
+    are not outputs are carried over. A folder that holds folders of its own cannot be swapped: its outputs are
+    then replaced one by one (with a warning).
+
+    Raises
+    ------
+    KgError
+        The outputs cannot be written (permissions, a full disk, a path that is a file); the old set is kept.
+    """
+    outdir = Path(outdir)
+    try:
+        return _replace(outdir, files)
+    except OSError as exc:
+        where = exc.filename or outdir
+        raise KgError(
+            f"cannot write the outputs to {outdir} ({exc.strerror or exc}: {where}); the previous outputs are unchanged"
+        ) from None
+
+
+def _replace(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    if outdir.exists() and not outdir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(outdir))
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(outdir)
+    others = sorted(p for p in outdir.iterdir() if p.name not in files) if outdir.is_dir() else []
+    if any(p.is_dir() for p in others):
+        warnings.warn(
+            f"{outdir} holds folders of its own, so its outputs are replaced one by one, not as a set "
+            "(give kg an output folder of its own)",
+            KgWarning,
+            stacklevel=3,
+        )
+        for name, data in files.items():
+            write_atomic(outdir / name, data)
+        return [outdir / name for name in files]
+    staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=_STAGING.format(name=outdir.name, pid=os.getpid())))
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            os.chmod(staging / name, 0o666 & ~_UMASK)
+        for other in others:  # the user's own files in the folder stay where they were
+            try:
+                os.link(other, staging / other.name)
+            except OSError:
+                shutil.copy2(other, staging / other.name)
+        os.chmod(staging, 0o777 & ~_UMASK)
+        if not outdir.exists():
+            os.rename(staging, outdir)
+        elif _exchange(staging, outdir):
+            shutil.rmtree(staging, ignore_errors=True)  # now the old set
+        else:  # no atomic exchange here: for a moment there is no folder, but never a mixed one
+            old = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=_STAGING.format(name=outdir.name, pid=os.getpid())))
+            os.rename(outdir, old / "old")
+            os.rename(staging, outdir)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [outdir / name for name in files]
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:

@@ -26,7 +26,7 @@ from .config import Settings
 from .corpus import Document, read_corpus
 from .counts import count, evidence_score
 from .discover import Discovery, discover, gather, resolve
-from .export import write_all, write_atomic
+from .export import render_outputs, replace_outputs
 from .extract import ExtractionCache, extract_documents, noun_phrase_check
 from .graph import analyze, assemble
 from .keys import split_key
@@ -140,10 +140,11 @@ def build(
     if outdir is None:
         return result
     outdir = Path(outdir)
-    result.written = write_all(graph, outdir)
-    page = outdir / "graph.html"
-    write_atomic(page, render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"))
-    write_atomic(outdir / "abbreviations.csv", _abbreviations_csv(result.abbreviations))
+    files: dict[str, str] = {
+        "graph.html": render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
+        **render_outputs(graph),
+        "abbreviations.csv": _abbreviations_csv(result.abbreviations),
+    }
     manifest = {
         "kg_version": __version__,
         "inputs": [str(p) for p in paths],
@@ -157,8 +158,8 @@ def build(
             "nodes": graph.number_of_nodes(),
         },
     }
-    write_atomic(outdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    result.written = [page, *result.written, outdir / "abbreviations.csv", outdir / "manifest.json"]
+    files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    result.written = replace_outputs(outdir, files)
     return result
 
 

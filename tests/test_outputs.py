@@ -1,0 +1,88 @@
+"""Issue 10: a build's outputs are replaced as a set, whatever happens while they are written."""
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import kg
+from kg.errors import KgError
+
+SMALL = ROOT / "tests" / "fixtures" / "small"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_issue_10_a_kill_at_any_moment_leaves_one_whole_set(tmp_path):
+    corpus_b = tmp_path / "b"
+    shutil.copytree(SMALL, corpus_b)
+    (corpus_b / "extra.md").write_text("---\ntitle: Extra\n---\nCorrigibility and sycophancy again.", encoding="utf-8")
+    outdir = tmp_path / "out"
+    kg.build([SMALL], outdir)
+    old = _snapshot(outdir)
+    kg.build([corpus_b], tmp_path / "reference")
+    new = _snapshot(tmp_path / "reference")
+    assert old.keys() == new.keys() and old != new
+    command = [sys.executable, "-m", "kg", "build", str(corpus_b), "-o", str(outdir), "--no-cache"]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    whole = time.perf_counter() - start
+    shutil.rmtree(outdir)
+    kg.build([SMALL], outdir)
+    seen = set()
+    for step in range(6):  # kills spread over the second half of a run, where the writing happens
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * (0.55 + step * 0.09))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        found = _snapshot(outdir)
+        assert found in (old, new), f"a mixed set after a kill at step {step}"
+        seen.add("new" if found == new else "old")
+        if found == new:
+            shutil.rmtree(outdir)
+            kg.build([SMALL], outdir)
+    assert "old" in seen
+    subprocess.run(command, check=True, capture_output=True)
+    assert _snapshot(outdir) == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "out", "reference"]  # killed builds' staging removed
+
+
+def test_issue_10_a_full_disk_keeps_the_previous_outputs(tmp_path, monkeypatch):
+    outdir = tmp_path / "out"
+    kg.build([SMALL], outdir)
+    (outdir / "my-notes.txt").write_text("mine", encoding="utf-8")
+    before = _snapshot(outdir)
+    calls = []
+    real = Path.write_bytes
+
+    def full(self, data):
+        calls.append(self.name)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(
+        KgError, match=r"cannot write the outputs to .*No space left on device.*previous outputs are unchanged"
+    ):
+        kg.build([SMALL], outdir, settings=kg.Settings(seed=7))
+    monkeypatch.undo()
+    assert _snapshot(outdir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_folder_with_folders_of_its_own_is_replaced_file_by_file(tmp_path):
+    outdir = tmp_path / "out"
+    (outdir / "keep").mkdir(parents=True)
+    with pytest.warns(kg.KgWarning, match="holds folders of its own"):
+        result = kg.build([SMALL], outdir)
+    assert (outdir / "keep").is_dir() and all(p.exists() for p in result.written)
