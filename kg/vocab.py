@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,8 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import VocabularyError
-from .keys import slugify
+from .errors import KgWarning, VocabularyError
+from .keys import is_slug, slug_or_hash
+from .untrusted import clean_text, decode, load_yaml
 
 __all__ = ["Concept", "Vocabulary", "load_vocabulary", "normalize", "normalize_word", "surface_variants"]
 
@@ -258,8 +260,16 @@ def _concept(entry: object, where: str) -> Concept:
     unknown = set(entry) - {"name", "slug", "aliases", "abbreviations", "definition", "category", "case_sensitive"}
     if unknown:
         raise VocabularyError(f"{where}: '{name}' has unknown field(s) {', '.join(sorted(unknown))}")
+    slug = entry.get("slug")
+    if slug is not None and not (isinstance(slug, str) and is_slug(slug)):
+        raise VocabularyError(
+            f"{where}: '{name}' has a bad slug {slug!r} (lowercase letters, digits and hyphens, such as 'reward-hacking')"
+        )
+    for key in ("definition", "category"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise VocabularyError(f"{where}: '{name}' has a bad '{key}' (text)")
     return Concept(
-        slug=str(entry.get("slug") or slugify(name)),
+        slug=slug or slug_or_hash(name),
         name=name,
         definition=str(entry.get("definition") or "").strip(),
         category=str(entry.get("category") or "other").strip(),
@@ -279,16 +289,34 @@ def read_vocabulary_file(path: str | Path) -> list[Concept]:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text, encoding = decode(path.read_bytes())
+        data, node = load_yaml(clean_text(text))
     except FileNotFoundError:
         raise VocabularyError(f"vocabulary file {path} does not exist") from None
-    except yaml.YAMLError as exc:
+    except OSError as exc:
+        raise VocabularyError(f"vocabulary file {path} cannot be read ({exc.strerror or exc})") from None
+    except (yaml.YAMLError, RecursionError) as exc:
         raise VocabularyError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if isinstance(data, dict):
+    if encoding:
+        warnings.warn(f"vocabulary file {path} is not UTF-8; read it as {encoding}", KgWarning, stacklevel=2)
+    if isinstance(data, dict) and isinstance(node, yaml.MappingNode):
         data = data.get("concepts")
-    if not isinstance(data, list):
+        node = next((value for key, value in node.value if key.value == "concepts"), None)
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         raise VocabularyError(f"{path}: expected a list of concepts (or a 'concepts:' list)")
-    return [_concept(entry, str(path)) for entry in data]
+    concepts: list[Concept] = []
+    lines: dict[str, int] = {}
+    for entry, item in zip(data, node.value, strict=True):
+        line = item.start_mark.line + 1
+        concept = _concept(entry, f"{path} line {line}")
+        if concept.slug in lines:
+            raise VocabularyError(
+                f"{path}: concept '{concept.slug}' is defined twice (line {lines[concept.slug]} and line {line}); "
+                "keep one, or give one a 'slug' of its own"
+            )
+        lines[concept.slug] = line
+        concepts.append(concept)
+    return concepts
 
 
 def builtin_files() -> list[Path]:

@@ -102,3 +102,33 @@ def test_malformed_vocabulary_files_say_what_is_wrong(write, text, message):
 def test_missing_vocabulary_file():
     with pytest.raises(VocabularyError, match="does not exist"):
         read_vocabulary_file("/nonexistent/vocab.yaml")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- name: x\n  slug: 'author:alex-turner'\n", r"line 1: 'x' has a bad slug 'author:alex-turner'"),
+        ("- name: x\n  slug: 'doc:a'\n", r"bad slug 'doc:a'"),
+        ("- name: x\n  slug: ''\n", r"bad slug ''"),
+        ("- name: Shard theory\n- name: a\n- name: shard  theory!\n", r"defined twice \(line 1 and line 3\)"),
+        ("a: &a [x, x, x]\nconcepts: *a\n", r"not valid YAML \(aliases \(\*name\) are not allowed\)"),
+        ("- name: x\n  definition: [1, 2]\n", r"'x' has a bad 'definition'"),
+    ],
+)
+def test_issue_10_vocabulary_slugs_and_structure_are_checked(write, text, message):
+    with pytest.raises(VocabularyError, match=message):
+        read_vocabulary_file(write("v.yaml", text))
+
+
+def test_issue_10_names_without_ascii_get_a_slug_and_latin1_files_are_read(write):
+    import warnings
+
+    (concept,) = read_vocabulary_file(write("v.yaml", "- name: メサ最適化\n"))
+    assert concept.slug.startswith("x-") and len(concept.slug) == 10
+    path = write("latin.yaml", "")
+    path.write_bytes("- name: r\xe9compense\n".encode("latin-1"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (concept,) = read_vocabulary_file(path)
+    assert concept.name == "récompense"
+    assert [str(w.message) for w in caught] == [f"vocabulary file {path} is not UTF-8; read it as latin-1"]
