@@ -103,6 +103,8 @@ class Settings:
         for name in ("max_nodes", "edges_per_node", "evidence", "n_process"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} = {getattr(self, name)}; must be >= 1")
+        if not 0 <= self.seed < 2**32:
+            raise ValueError(f"seed = {self.seed}; must be in [0, 2**32)")
         object.__setattr__(self, "vocab_paths", tuple(Path(p) for p in self.vocab_paths))
         if self.vocab_only:
             object.__setattr__(self, "discover", False)

@@ -38,6 +38,8 @@ __all__ = [
     "load_graph",
     "FORMATS",
     "community_color",
+    "spreadsheet_safe",
+    "csv_text",
 ]
 
 
@@ -132,14 +134,30 @@ def to_json(graph: nx.MultiDiGraph) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text: strings starting with ``= + - @`` (or a tab or carriage
+    return) would run as formulas, so they get a leading apostrophe. Numbers pass unchanged.
+
+    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("@SUM(A1)"), spreadsheet_safe(-0.5), spreadsheet_safe("AI")
+    ("'=1+1", "'@SUM(A1)", -0.5, 'AI')
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: list[list[object]]) -> str:
+    """CSV with every cell made spreadsheet-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
 def _csv(rows: list[dict], first: list[str]) -> str:
     columns = first + sorted({k for row in rows for k in row} - set(first))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _scalar(v) for k, v in row.items()})
-    return buffer.getvalue()
+    return csv_text(columns, [[_scalar(row[k]) if k in row else "" for k in columns] for row in rows])
 
 
 def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
@@ -317,8 +335,66 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
             graph = nx.read_graphml(path, force_multigraph=True)
         else:
             raise GraphFileError(f"{path}: kg reads graph.json or graph.graphml, not '{path.suffix}' files")
-    except (json.JSONDecodeError, nx.NetworkXError, KeyError, ValueError) as exc:
-        raise GraphFileError(f"{path} is not a graph written by kg ({exc})") from None
+    except GraphFileError:
+        raise
+    except OSError as exc:
+        raise GraphFileError(f"{path} cannot be read ({exc.strerror or exc})") from None
+    except Exception as exc:  # truncated XML, a JSON list, missing keys: any of them means "not kg's graph"
+        raise GraphFileError(f"{path} is not a graph written by kg ({type(exc).__name__}: {str(exc)[:100]})") from None
     if not any(d.get("kind") == "concept" for _, d in graph.nodes(data=True)):
         raise GraphFileError(f"{path} has no concept nodes; is it a graph written by kg?")
-    return nx.MultiDiGraph(graph)
+    graph = nx.MultiDiGraph(graph)
+    _check(graph, path)
+    return graph
+
+
+# The attributes the query commands and the page read, with their types; a value of another type that converts
+# without loss (a count written as "3") is converted, anything else names the node.
+_NODE_TYPES: dict[str, type] = {
+    "count": int,
+    "doc_count": int,
+    "community": int,
+    "degree": int,
+    "first_seen": int,
+    "pagerank": float,
+    "betweenness": float,
+    "x": float,
+    "y": float,
+    "size": float,
+}
+_EDGE_TYPES: dict[str, type] = {"count": int, "doc_count": int, "weight": float, "npmi": float}
+
+
+def _check(graph: nx.MultiDiGraph, path: Path) -> None:
+    def fix(data: dict, types: dict[str, type], where: str) -> None:
+        for name, kind in types.items():
+            value = data.get(name)
+            if value is None or (isinstance(value, kind) and not isinstance(value, bool)):
+                continue
+            try:
+                converted = kind(value)
+                if kind is int and converted != float(value):
+                    raise ValueError
+            except (TypeError, ValueError, OverflowError):
+                raise GraphFileError(f"{path}: {where} has a bad '{name}' ({str(value)[:40]!r})") from None
+            data[name] = converted
+        for name in ("label", "kind", "relation", "aliases", "abbreviations", "definition", "url"):
+            if name in data and not isinstance(data[name], str):
+                data[name] = str(data[name])
+        evidence = data.get("evidence")
+        if evidence is not None and not (
+            isinstance(evidence, list | str)
+            and all(
+                isinstance(e, dict) and isinstance(e.get("text"), str) for e in evidence if isinstance(evidence, list)
+            )
+        ):
+            raise GraphFileError(f"{path}: {where} has malformed 'evidence'")
+
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "concept":
+            data.setdefault("label", str(node))
+            data.setdefault("count", 0)
+            data.setdefault("doc_count", 0)
+        fix(data, _NODE_TYPES, f"node {str(node)[:60]!r}")
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        fix(data, _EDGE_TYPES, f"edge {str(a)[:40]!r}–{str(b)[:40]!r} ({key})")

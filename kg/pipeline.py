@@ -7,9 +7,7 @@ graph (``kg.graph``) → measures and layout (``kg.graph``, ``kg.layout``) → p
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -26,7 +24,7 @@ from .config import Settings
 from .corpus import Document, read_corpus
 from .counts import count, evidence_score
 from .discover import Discovery, discover, gather, resolve
-from .export import render_outputs, replace_outputs
+from .export import csv_text, render_outputs, replace_outputs
 from .extract import ExtractionCache, extract_documents, noun_phrase_check
 from .graph import analyze, assemble
 from .keys import split_key
@@ -95,15 +93,11 @@ def _file_hashes(documents: Iterable[Document]) -> list[dict]:
 
 
 def _abbreviations_csv(records: Iterable[Abbreviation]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["short", "long_forms", "documents", "concept", "status", "reason"])
+    rows: list[list[object]] = []
     for record in records:
         forms = "|".join(f"{split_key(key)[0]}:{n}" for key, n in record.long_forms)
-        writer.writerow(
-            [record.short, forms, record.documents, record.concept or "", record.status.value, record.reason]
-        )
-    return buffer.getvalue()
+        rows.append([record.short, forms, record.documents, record.concept or "", record.status.value, record.reason])
+    return csv_text(["short", "long_forms", "documents", "concept", "status", "reason"], rows)
 
 
 def build(
