@@ -33,7 +33,10 @@ def _warnings_to_stderr() -> Iterator[None]:
 
 
 def _friendly(command: Callable) -> Callable:
-    """Turn kg's errors (and bad settings) into one-line ``Error: ...`` messages with exit code 1."""
+    """Turn kg's errors (and bad settings) into one-line ``Error: ...`` messages with exit code 1.
+
+    Anything else that goes wrong is a bug: one line too, naming ``--debug`` for the traceback.
+    """
 
     @wraps(command)
     def wrapper(*args, **kwargs):
@@ -42,14 +45,24 @@ def _friendly(command: Callable) -> Callable:
                 return command(*args, **kwargs)
         except (KgError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            if (click.get_current_context().obj or {}).get("debug"):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {str(exc)[:200]} (this is a bug in kg; "
+                "run again as 'kg --debug ...' for the traceback)"
+            ) from None
 
     return wrapper
 
 
 @click.group()
 @click.version_option(__version__, prog_name="kg")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of unexpected errors.")
+@click.pass_context
+def cli(context: click.Context, debug: bool) -> None:
     """Turn AI-alignment writing into a concept knowledge graph."""
+    context.obj = {"debug": debug}
 
 
 def _window(value: str) -> str | int:
@@ -95,6 +108,7 @@ def _window(value: str) -> str | int:
     show_default=True,
     help="Reuse per-document extractions from $KG_CACHE_DIR (default ~/.cache/kg).",
 )
+@click.option("--strict", is_flag=True, help="Fail if any file or item cannot be read (default: skip it and warn).")
 @_friendly
 def build(
     inputs: tuple[str, ...],
@@ -112,6 +126,7 @@ def build(
     n_process: int,
     leiden: bool,
     cache: bool,
+    strict: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
     from .pipeline import build as build_graph_files
@@ -131,11 +146,18 @@ def build(
         leiden=leiden,
     )
     cache_dir = (Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")) if cache else None
-    result = build_graph_files(inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir)
+    result = build_graph_files(inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir, strict=strict)
     edges = result.edge_counts()
     concepts = result.concepts()
     discovered = sum(1 for _, d in concepts if d.get("source") == "discovered")
     click.echo(f"Documents: {result.documents}")
+    skipped = result.report.skipped_files, result.report.skipped_items
+    if any(skipped):
+        files, items = len(skipped[0]), skipped[1]
+        click.echo(
+            f"Skipped:   {files} unreadable file{'s' * (files != 1)}, {items} bad item{'s' * (items != 1)} "
+            "(named in the warnings; --strict makes them fatal)"
+        )
     click.echo(
         f"Concepts:  {len(concepts)} ({len(concepts) - discovered} from the vocabulary, {discovered} discovered)"
     )

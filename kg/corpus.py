@@ -146,6 +146,15 @@ class CorpusReport:
 # --- fields: untrusted values coerced to what a Document holds --------------------------------------------------
 
 
+def _kind(value: Any) -> str:
+    """How a wrongly typed value is named in a note: "a number", "a list", "a mapping", "true/false"."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {"list": "a list", "dict": "a mapping", "str": "text"}.get(type(value).__name__, type(value).__name__)
+
+
 def _text(value: Any, name: str) -> str | None:
     """A text field: strings as they are, numbers as text; anything else ignored with a note."""
     if value is None or isinstance(value, str):
@@ -153,7 +162,7 @@ def _text(value: Any, name: str) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         _note("field", f"'{name}' is a number ({value}); read as text")
         return str(value)
-    _note("field", f"'{name}' is a {type(value).__name__}, not text; ignored")
+    _note("field", f"'{name}' is {_kind(value)}, not text; ignored")
     return None
 
 
@@ -163,7 +172,7 @@ def _url(value: Any, name: str = "url") -> str | None:
         return None
     if isinstance(value, str):
         return value.strip()
-    _note("field", f"'{name}' is a {type(value).__name__} ({str(value)[:40]}), not a URL; ignored")
+    _note("field", f"'{name}' is {_kind(value)} ({str(value)[:40]}), not a URL; ignored")
     return None
 
 
@@ -178,7 +187,7 @@ def _strings(value: Any, name: str) -> list[str]:
         if len(kept) != sum(1 for v in value if v not in (None, "")):
             _note("field", f"'{name}' holds items that are not text; kept {len(kept)} of {len(value)}")
         return kept
-    _note("field", f"'{name}' is a {type(value).__name__} ({str(value)[:40]}), not a list; ignored")
+    _note("field", f"'{name}' is {_kind(value)} ({str(value)[:40]}), not a list; ignored")
     return []
 
 
@@ -194,7 +203,7 @@ def _date(value: Any, name: str = "date") -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        _note("field", f"'{name}' is a {type(value).__name__}, not a date; no date")
+        _note("field", f"'{name}' is {_kind(value)}, not a date; no date")
         return None
     value = value.strip()
     try:
@@ -217,7 +226,7 @@ def _names(value: Any, name: str = "authors") -> tuple[str, ...]:
     elif isinstance(value, list | tuple):
         items = list(value)
     else:
-        _note("field", f"'{name}' is a {type(value).__name__}, not a list of names; ignored")
+        _note("field", f"'{name}' is {_kind(value)}, not a list of names; ignored")
         return ()
     out: list[str] = []
     for item in items:
@@ -240,11 +249,11 @@ def _scalars(record: dict[str, Any], used: Iterable[str]) -> dict[str, Any]:
 
 
 def _read(path: Path) -> str:
-    """A file's text, decoded with fallbacks (noted)."""
+    """A file's text, decoded with fallbacks (noted), without control characters or lone surrogates."""
     text, encoding = decode(path.read_bytes())
     if encoding:
         _note("encoding", f"{path} (read as {encoding})")
-    return text
+    return clean_text(text)
 
 
 # --- markdown and plain text ---------------------------------------------------------------------------------
@@ -296,7 +305,7 @@ def _title_from_name(path: Path) -> str:
 
 def read_text(path: Path) -> Iterator[Document]:
     """A plain-text file; its title is the first line when that looks like a title, else the file name."""
-    text = clean_text(_read(path)).replace("\r\n", "\n").strip()
+    text = _read(path).replace("\r\n", "\n").strip()
     if not text:
         _note("empty", str(path))
         return
@@ -462,9 +471,9 @@ def _feed_document(
 
 def _json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, strict=False)  # control characters in strings are cleaned in Document
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise InputError(f"not valid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
         raise InputError("not usable JSON (nested too deeply)") from None
 
@@ -520,7 +529,7 @@ def _items(
 
 def _row(row: Any, path: Path) -> Document | None:
     if not isinstance(row, dict):
-        raise InputError(f"a {type(row).__name__}, not an object")
+        raise InputError(f"{_kind(row)}, not an object")
     if "_id" in row and ("htmlBody" in row or "contents" in row):
         return graphql_post(row, path)
     return dataset_row(row, path)
@@ -539,7 +548,7 @@ def graphql_post(post: dict[str, Any], path: Path) -> Document:
     user = post.get("user") if isinstance(post.get("user"), dict) else None
     coauthors = post.get("coauthors")
     if coauthors is not None and not isinstance(coauthors, list):
-        _note("field", f"'coauthors' is a {type(coauthors).__name__}, not a list; ignored")
+        _note("field", f"'coauthors' is {_kind(coauthors)}, not a list; ignored")
         coauthors = None
     post_id = _text(post.get("_id"), "_id")
     slug = _text(post.get("slug"), "slug")

@@ -21,7 +21,7 @@ from ._version import __version__
 from .abbreviations import Abbreviation, adopt, definitions
 from .citations import cite
 from .config import Settings
-from .corpus import Document, read_corpus
+from .corpus import CorpusReport, Document, read_corpus, scan_corpus
 from .counts import count, evidence_score
 from .discover import Discovery, discover, gather, resolve
 from .export import csv_text, render_outputs, replace_outputs
@@ -43,6 +43,7 @@ class BuildResult:
     documents: int
     written: list[Path] = field(default_factory=list)
     abbreviations: tuple[Abbreviation, ...] = ()
+    report: CorpusReport = field(default_factory=CorpusReport)
 
     def concepts(self) -> list[tuple[str, dict]]:
         """Concept nodes, most mentioned first."""
@@ -106,22 +107,26 @@ def build(
     *,
     settings: Settings = Settings(),
     cache_dir: str | Path | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
-    With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept there per document and
-    reused by later builds (see ``kg.extract.ExtractionCache``). Outputs: ``graph.html``, ``graph.graphml``,
-    ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``, ``abbreviations.csv`` and ``manifest.json``.
+    Files and items that cannot be read are skipped with warnings (``result.report`` counts them); with ``strict``
+    any of them is an error. With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept
+    there per document and reused by later builds (see ``kg.extract.ExtractionCache``). Outputs, replaced as a
+    set: ``graph.html``, ``graph.graphml``, ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``,
+    ``abbreviations.csv`` and ``manifest.json``.
 
     Raises
     ------
     KgError
-        Inputs are missing or unreadable, or a vocabulary file is invalid.
+        Inputs are missing or hold no document, a vocabulary file is invalid, the outputs cannot be written, or
+        (with ``strict``) a file or item cannot be read.
     """
     from .render import render_page
 
     paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
-    documents = read_corpus(paths)
+    documents, report = scan_corpus(paths, strict=strict)
     vocabulary = load_vocabulary(settings.vocab_paths)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
     extractions = list(
@@ -130,7 +135,7 @@ def build(
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
     analyze(graph, seed=settings.seed, leiden=settings.leiden)
     add_layout(graph, seed=settings.seed)
-    result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations)
+    result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations, report=report)
     if outdir is None:
         return result
     outdir = Path(outdir)
