@@ -1,3 +1,5 @@
+import pytest
+
 from kg.markup import Link, html_to_text, markdown_to_text, plain_text_links
 
 
@@ -49,3 +51,70 @@ def test_plain_text_links_strip_trailing_punctuation():
 def test_inline_tags_that_part_words_leave_a_space():
     text, _ = markdown_to_text("achieving corrigibility<sub>policy modification</sub>. a<br>b <em>c</em>d")
     assert text == "achieving corrigibility policy modification. a b cd"
+
+
+def _seconds(function, text: str) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _cleaners():
+    from kg.abbreviations import find_abbreviations
+    from kg.corpus import clean_feed_html
+
+    def authors(text):
+        from kg.corpus import _names
+
+        return _names(text)
+
+    return {
+        "markdown": markdown_to_text,
+        "html": lambda text: html_to_text(text, main_only=True),
+        "feed": clean_feed_html,
+        "abbreviations": find_abbreviations,
+        "authors": authors,
+    }
+
+
+@pytest.mark.parametrize(
+    "cleaner, piece, wrap",
+    [
+        ("markdown", " \n", "x\n{}end"),  # whitespace-only lines: the table-rule hang
+        ("markdown", "\t\n", "{}\nend"),
+        ("markdown", "*a", "{}"),  # one long line of openers: emphasis
+        ("markdown", "_a ", "{}"),
+        ("markdown", "<a href='x'>", "{}"),  # unclosed anchors
+        ("markdown", "[", "{}"),
+        ("markdown", "![", "{}"),
+        ("markdown", "[[", "{}"),
+        ("markdown", "[^", "{}"),
+        ("markdown", "<http://", "{}"),
+        ("markdown", "<a", "{}"),
+        ("markdown", "<!--", "{}"),
+        ("markdown", "\\begin{x}", "{}"),
+        ("markdown", " ", "# a{}b"),  # a heading's trailing spaces
+        ("markdown", "- ", "{}x"),
+        ("markdown", "> ", "{}\n"),
+        ("markdown", "| ", "{}"),
+        ("markdown", "$$ ", "# a{}b"),
+        ("html", "<a href='x'>", "<p>{}</p>"),
+        ("html", "<div>", "{}x"),
+        ("feed", "<br>", '{}x<a href="y#comments">Discuss</a>'),
+        ("feed", "<br>", "Published on x{}"),
+        ("abbreviations", "a (", "{}"),
+        ("abbreviations", "(AB) ", "{}"),
+        ("authors", " ", "a{}b"),
+    ],
+)
+def test_issue_10_cleaners_are_linear_on_adversarial_input(cleaner, piece, wrap):
+    """8x the input may cost about 8x the time; a quadratic pattern would cost 64x (a cubic one, 512x)."""
+    function = _cleaners()[cleaner]
+    small, large = (wrap.format(piece * n) for n in (1500, 12000))
+    ratio = _seconds(function, large) / max(_seconds(function, small), 1e-5)
+    assert ratio < 24, f"{cleaner} on {piece!r} x12000: {ratio:.0f}x the time of x1500"
