@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from bs4 import BeautifulSoup
 
 from .errors import InputError, KgWarning
 from .keys import slug_or_hash
-from .markup import Link, html_to_text, markdown_to_text, plain_text_links
+from .markup import Link, html_to_text, markdown_to_text, parse_html, plain_text_links
 from .untrusted import clean_text, decode, load_yaml
 from .urls import normalize_url, post_key
 
@@ -330,7 +329,7 @@ def read_text(path: Path) -> Iterator[Document]:
 def read_html(path: Path) -> Iterator[Document]:
     """A saved web page: main text, title and authors from meta tags, links from anchors."""
     html = _read(path)
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse_html(html)
 
     def meta(*names: str) -> list[str]:
         found: list[str] = []

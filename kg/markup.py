@@ -7,14 +7,15 @@ the sentence a citation sits in. Pure functions over strings; no I/O.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
 
 from .untrusted import clean_text
 
-__all__ = ["Link", "markdown_to_text", "html_to_text", "plain_text_links"]
+__all__ = ["Link", "markdown_to_text", "html_to_text", "plain_text_links", "parse_html"]
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ def html_to_text(html: str, *, main_only: bool = False) -> tuple[str, list[Link]
     >>> html_to_text("<p>On <a href='https://x.org/a'>mesa-optimizers</a>.</p><script>alert(1)</script>")
     ('On mesa-optimizers.', [Link(url='https://x.org/a', text='mesa-optimizers', offset=3)])
     """
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse_html(clean_text(html))
     root: Tag = soup
     if main_only:
         for selector in _MAIN:
@@ -242,6 +243,13 @@ def html_to_text(html: str, *, main_only: bool = False) -> tuple[str, list[Link]
     writer = _TextWriter()
     writer.walk(root)
     return writer.finish()
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    """BeautifulSoup over lxml, quiet about text that merely looks like a URL or a file name."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "lxml")
 
 
 class _TextWriter:

@@ -286,3 +286,11 @@ def test_page_data_shows_top_concepts_and_hides_documents(turntrout_build):
     soup = BeautifulSoup(render_page(result.graph, Settings(max_nodes=50)), "lxml")
     assert soup.find_all("link") == [] and soup.find_all(src=True) == []  # everything is inline
     assert len(soup.find_all("script")) == 3 and "Bootstrap" not in soup.get_text()
+
+
+@pytest.mark.browser
+def test_issue_10_a_malformed_deep_link_opens_the_overview(browser, small_build):
+    page = Page(browser, small_build[1] / "graph.html", "#concept=%E0%A4%A")
+    assert page.errors == [] and page.outside == []
+    assert page.js("window.network.getSelectedNodes()") == []
+    assert page.visible_nodes() == sum(1 for _, k in small_build[0].graph.nodes(data="kind") if k == "concept")
