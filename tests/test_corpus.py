@@ -143,10 +143,10 @@ def test_duplicates_and_unreadable_files_warn_once_and_carry_on(write, tmp_path)
     assert messages[0] == "kept one copy (the longest) of 1 duplicate document: b (b.md)"
     assert messages[1].startswith("skipped 1 bad item (kept every other item of their files): ")
     assert messages[1].endswith(
-        "d.jsonl line 2: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
+        "d.jsonl line 2: not valid JSON (Expecting property name enclosed in double quotes: line 1, column 2)"
     )
     assert messages[2].startswith("skipped 1 unreadable file: ") and messages[2].endswith(
-        "c.json: not valid JSON (Expecting property name enclosed in double quotes at line 1)"
+        "c.json: not valid JSON (Expecting property name enclosed in double quotes: line 1, column 2)"
     )
 
 
