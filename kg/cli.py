@@ -320,16 +320,19 @@ def diff(old: str, new: str, top: int, as_json: bool) -> None:
     "formats",
     multiple=True,
     required=True,
-    type=click.Choice(["graphml", "gexf", "json", "csv"]),
-    help="Format to write; repeatable.",
+    type=click.Choice(["graphml", "concepts", "gexf", "json", "csv"]),
+    help="Format to write; repeatable ('concepts': graph-concepts.graphml, concepts and co-occurrence only).",
+)
+@click.option(
+    "--concepts-only", is_flag=True, help="Only concepts and their co-occurrence (undirected), in every format."
 )
 @click.option("-o", "--outdir", default=".", show_default=True, type=click.Path(file_okay=False))
 @_friendly
-def export_command(graph: str, formats: tuple[str, ...], outdir: str) -> None:
+def export_command(graph: str, formats: tuple[str, ...], concepts_only: bool, outdir: str) -> None:
     """Convert a built GRAPH into other formats."""
     from .export import write_all
 
-    written = write_all(_load(graph), Path(outdir), tuple(dict.fromkeys(formats)))
+    written = write_all(_load(graph), Path(outdir), tuple(dict.fromkeys(formats)), concepts_only=concepts_only)
     click.echo(f"Wrote {', '.join(str(p) for p in written)}")
 
 

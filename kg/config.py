@@ -37,16 +37,22 @@ class ExtractionSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Every knob of a build. Thresholds left as ``None`` adapt to the corpus size (see ``graph.py``).
+    """Every knob of a build.
 
     Parameters
     ----------
     window : str or int
-        Co-occurrence unit: ``"sentence"``, ``"paragraph"`` or a number of tokens.
+        Co-occurrence unit: ``"sentence"``, ``"paragraph"`` or a number of words.
     min_count, min_docs : int or None
-        Keep a ``co_occurs`` edge only when the pair met in this many units / documents.
+        Optional stricter filters: keep a ``co_occurs`` edge only when the pair met in this many units / documents.
     min_npmi : float
-        Keep a ``co_occurs`` edge only when its NPMI is above this value.
+        Keep a ``co_occurs`` edge only when its association (mean NPMI over units and documents) is above this.
+    min_g2 : float
+        Dunning's G² a pair needs to be significant (3.84: p < .05; 10.83: p < .001); significant pairs are edges.
+    neighbours : int
+        Strongest neighbours each concept keeps as edges even when not significant.
+    resolution : float
+        Louvain's resolution: above 1, more and smaller communities.
     discover : bool
         Add concepts the vocabulary lacks (``source=discovered``).
     vocab_paths : tuple of Path
@@ -73,6 +79,9 @@ class Settings:
     min_count: int | None = None
     min_docs: int | None = None
     min_npmi: float = 0.0
+    min_g2: float = 3.84
+    neighbours: int = 3
+    resolution: float = 1.0
     discover: bool = True
     vocab_paths: tuple[Path, ...] = ()
     vocab_only: bool = False
@@ -100,7 +109,9 @@ class Settings:
                 raise ValueError(f"{name} = {value}; must be >= 1")
         if not -1.0 <= self.min_npmi < 1.0:
             raise ValueError(f"min_npmi = {self.min_npmi}; must be in [-1, 1)")
-        for name in ("max_nodes", "edges_per_node", "evidence", "n_process"):
+        if self.min_g2 < 0 or self.resolution <= 0:
+            raise ValueError(f"min_g2 = {self.min_g2}, resolution = {self.resolution}; must be >= 0 and > 0")
+        for name in ("max_nodes", "edges_per_node", "evidence", "n_process", "neighbours"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} = {getattr(self, name)}; must be >= 1")
         if not 0 <= self.seed < 2**32:

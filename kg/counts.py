@@ -14,7 +14,7 @@ from itertools import combinations
 
 from .records import Extraction, Mention
 
-__all__ = ["Evidence", "Counts", "count", "evidence_score", "units_of"]
+__all__ = ["Evidence", "Counts", "count", "document_evidence", "evidence_score", "units_of"]
 
 
 @dataclass(frozen=True, order=True)
@@ -31,17 +31,21 @@ class Counts:
     """Everything the graph is built from, per concept and per pair of concepts (pairs sorted).
 
     ``units`` is the corpus's number of co-occurrence units; ``concept_units``/``pair_units`` count the units a
-    concept or pair occurs in, ``concept_docs``/``pair_docs`` the documents; ``mentions`` counts each
-    (document, concept); ``years`` counts a concept's mentions per publication year.
+    concept or pair occurs in; ``concept_docs`` the documents a concept occurs in, ``pair_docs`` the documents in
+    which a pair meets within a unit, and ``doc_pairs`` the documents that hold both, anywhere; ``documents`` is
+    the number of documents counted; ``mentions`` counts each (document, concept); ``years`` counts a concept's
+    mentions per publication year.
     """
 
     units: int
+    documents: int
     concept_count: Mapping[str, int]
     concept_docs: Mapping[str, int]
     concept_units: Mapping[str, int]
     years: Mapping[str, Mapping[int, int]]
     pair_units: Mapping[tuple[str, str], int]
     pair_docs: Mapping[tuple[str, str], int]
+    doc_pairs: Mapping[tuple[str, str], int]
     mentions: Mapping[tuple[str, str], int]
     concept_evidence: Mapping[str, tuple[Evidence, ...]]
     pair_evidence: Mapping[tuple[str, str], tuple[Evidence, ...]]
@@ -122,15 +126,18 @@ def count(
     concept_years: dict[str, Counter] = defaultdict(Counter)
     pair_units: Counter = Counter()
     pair_docs: Counter = Counter()
+    doc_pairs: Counter = Counter()
     mentions: Counter = Counter()
     concept_evidence = _Best(evidence)
     pair_evidence = _Best(evidence)
-    total_units = 0
+    total_units = documents = 0
     for extraction in extractions:
+        documents += 1
         keyed = [(k, m) for m in extraction.mentions if (k := slug_of(m.key))]
         counts = Counter(k for k, _ in keyed)
         concept_count.update(counts)
         concept_docs.update(counts.keys())
+        doc_pairs.update(combinations(sorted(counts), 2))
         year = years.get(extraction.doc_id)
         for key, n in counts.items():
             mentions[(extraction.doc_id, key)] = n
@@ -140,13 +147,13 @@ def count(
         for key, mention in keyed:
             units[units_of(mention, window)].add(key)
         total_units += _unit_total(extraction, window)
-        doc_pairs: set[tuple[str, str]] = set()
+        met: set[tuple[str, str]] = set()
         for members in units.values():
             concept_units.update(members)
             pairs = list(combinations(sorted(members), 2))
             pair_units.update(pairs)
-            doc_pairs.update(pairs)
-        pair_docs.update(doc_pairs)
+            met.update(pairs)
+        pair_docs.update(met)
         sentences: dict[int, tuple[Mention, set[str]]] = {}
         for key, mention in keyed:
             sentences.setdefault(mention.sentence, (mention, set()))[1].add(key)
@@ -161,13 +168,49 @@ def count(
                 pair_evidence.offer(pair, score, item)
     return Counts(
         units=total_units,
+        documents=documents,
         concept_count=concept_count,
         concept_docs=concept_docs,
         concept_units=concept_units,
         years={k: dict(v) for k, v in concept_years.items()},
         pair_units=pair_units,
         pair_docs=pair_docs,
+        doc_pairs=doc_pairs,
         mentions=mentions,
         concept_evidence=concept_evidence.best(),
         pair_evidence=pair_evidence.best(),
     )
+
+
+def document_evidence(
+    extractions: Iterable[Extraction],
+    slug_of: Callable[[str], str | None],
+    pairs: Iterable[tuple[str, str]],
+    *,
+    evidence: int = 3,
+) -> dict[tuple[str, str], tuple[Evidence, ...]]:
+    """Evidence for pairs that meet only in documents: from each shared document, its best sentence for each of the
+    two concepts (a second, targeted pass over the extractions)."""
+    wanted: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for pair in pairs:
+        for node in pair:
+            wanted[node].append(pair)
+    best = _Best(evidence)
+    if not wanted:
+        return {}
+    for extraction in extractions:
+        sentences: dict[str, tuple[tuple[float, ...], Evidence]] = {}
+        for mention in extraction.mentions:
+            key = slug_of(mention.key)
+            if key in wanted and mention.sentence_text:
+                offer = (
+                    evidence_score(mention.sentence_text, 1),
+                    Evidence(mention.doc_id, mention.sentence, mention.sentence_text),
+                )
+                if key not in sentences or offer > sentences[key]:
+                    sentences[key] = offer
+        for key in sorted(sentences):
+            for pair in wanted[key]:
+                if pair[0] in sentences and pair[1] in sentences:
+                    best.offer(pair, *sentences[key])
+    return best.best()

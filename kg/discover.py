@@ -30,6 +30,7 @@ __all__ = [
     "gather",
     "discover",
     "discovered_concept",
+    "head_variant",
     "Resolution",
     "resolve",
 ]
@@ -196,16 +197,36 @@ def discover(
         ranked = [item for item, ok in zip(ranked, verdicts, strict=True) if ok]
     concepts: dict[str, Concept] = {}
     candidates: list[Candidate] = []
+    by_variant: dict[str, str] = {}  # "visual regression test" and "... testing" are one concept, the better scored
     for score, key in ranked[:limit]:
+        variant = head_variant(split_key(key)[0])
+        if variant in by_variant:
+            resolved[key] = by_variant[variant]
+            continue
         concept = discovered_concept(key, stats.surfaces[key].most_common(1)[0][0])
         if concept.slug in vocabulary.concepts:
             continue
         concepts[key] = concept
-        resolved[key] = concept.slug
+        resolved[key] = by_variant[variant] = concept.slug
         candidates.append(
             Candidate(key, concept, stats.count[key], stats.docs[key], score, tuple(s for s, _ in found[key]))
         )
+    for key in pool:
+        if key not in resolved and (slug := by_variant.get(head_variant(split_key(key)[0]))):
+            resolved[key] = slug
     return Discovery(stats=stats, resolved=resolved, concepts=concepts, candidates=tuple(candidates))
+
+
+def head_variant(term: str) -> str:
+    """A normalized term with its head noun's gerund reduced, so that variants of one term meet.
+
+    >>> head_variant("visual regression testing"), head_variant("visual regression test"), head_variant("string")
+    ('visual regression test', 'visual regression test', 'string')
+    """
+    *words, head = term.split()
+    if head.endswith("ing") and len(head) > 6:
+        head = head[:-3]
+    return " ".join([*words, head])
 
 
 @dataclass(frozen=True)

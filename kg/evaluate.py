@@ -74,7 +74,7 @@ def score_links(
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_nodes_from("abcd", kind="concept")
-    >>> g.add_edge("a", "b", key="co_occurs", weight=2.0)
+    >>> _ = g.add_edge("a", "b", key="co_occurs", weight=2.0)
     >>> score = score_links(g, [("a", "b")], random_pairs=10)
     >>> score.linked, score.auc > 0.5
     (1.0, True)

@@ -31,6 +31,9 @@ __all__ = [
     "replace_outputs",
     "render_outputs",
     "to_graphml",
+    "to_concepts_graphml",
+    "concept_view",
+    "only_concepts",
     "to_gexf",
     "to_json",
     "to_csv",
@@ -75,40 +78,94 @@ def community_color(community: int | None) -> str:
 
 
 def _scalar(value: object) -> str | int | float | bool:
-    if isinstance(value, list):
-        return "\n".join(item["text"] if isinstance(item, dict) else str(item) for item in value)
+    if isinstance(value, list):  # evidence: sentences on one line, legible in Gephi's data table
+        return " | ".join(item["text"] if isinstance(item, dict) else str(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True)
     return value  # type: ignore[return-value]
 
 
+GEPHI_SCALE = 1000.0  # layout positions lie within about ±1.3; Gephi draws nodes of size 6-36 in the same units
+
+
+def _defaults(graph: nx.Graph) -> dict[str, dict[str, object]]:
+    """For each node kind, every attribute some node of that kind has, with an empty value of its type.
+
+    Filled in on export so that every node of a kind carries every attribute of that kind (igraph reads a
+    missing number as NaN).
+    """
+    empty: dict[type, object] = {bool: False, int: 0, float: 0.0, str: ""}
+    found: dict[str, dict[str, object]] = {}
+    for _, data in graph.nodes(data=True):
+        kind = found.setdefault(str(data.get("kind", "")), {})
+        for name, value in data.items():
+            if type(value) in empty and name not in kind:
+                kind[name] = empty[type(value)]
+    return found
+
+
 def scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with only scalar attributes: evidence becomes text, with its documents in ``evidence_docs``."""
+    """A copy with only scalar attributes, ready for GraphML and GEXF: evidence becomes text (sentences joined by
+    " | ", their documents in ``evidence_docs``), positions are scaled for Gephi, and every node of a kind carries
+    every attribute of that kind."""
     flat: nx.MultiDiGraph = nx.MultiDiGraph()
     flat.graph.update({k: v for k, v in graph.graph.items() if isinstance(v, str | int | float | bool)})
+    defaults = _defaults(graph)
 
     def clean(data: dict) -> dict:
         out = {k: _scalar(v) for k, v in data.items() if k not in ("x", "y") or isinstance(v, float)}
         if isinstance(data.get("evidence"), list):
             out["evidence_docs"] = "|".join(item["doc"] for item in data["evidence"])
+        for axis in ("x", "y"):
+            position = out.get(axis)
+            if isinstance(position, float):
+                out[axis] = round(position * GEPHI_SCALE, 1)
         return out
 
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **clean(data))
+        flat.add_node(node, **{**defaults.get(str(data.get("kind", "")), {}), **clean(data)})
     for a, b, key, data in graph.edges(keys=True, data=True):
         flat.add_edge(a, b, key=key, **clean(data))
     return flat
 
 
-def to_graphml(graph: nx.MultiDiGraph) -> str:
-    """GraphML that Gephi, igraph and networkx read: scalar attributes, ``label`` and ``weight`` included."""
+def concept_view(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Concepts and their co-occurrence alone, undirected, with numbers only on edges: one meaning of ``weight``
+    (association) in the whole file, so that Gephi, igraph and networkx can sum, merge and cluster it as it is.
+    Evidence and citation links stay in the full graph."""
+    flat = scalar_copy(graph)
+    view: nx.Graph = nx.Graph()
+    view.graph.update(flat.graph)
+    view.add_nodes_from((n, d) for n, d in flat.nodes(data=True) if d.get("kind") == "concept")
+    for a, b, key, data in flat.edges(keys=True, data=True):
+        if key == "co_occurs":
+            numbers = {k: int(v) if isinstance(v, bool) else v for k, v in data.items() if isinstance(v, int | float)}
+            view.add_edge(a, b, **numbers)
+    for _, data in view.nodes(data=True):
+        data.pop("evidence", None)
+        data.pop("evidence_docs", None)
+    return view
+
+
+def _graphml(graph: nx.Graph) -> str:
     buffer = io.BytesIO()
-    nx.write_graphml(scalar_copy(graph), buffer, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue().decode("utf-8")
 
 
+def to_graphml(graph: nx.MultiDiGraph) -> str:
+    """GraphML that Gephi, igraph and networkx read: every node, edge and relation, scalar attributes."""
+    return _graphml(scalar_copy(graph))
+
+
+def to_concepts_graphml(graph: nx.MultiDiGraph) -> str:
+    """GraphML of ``concept_view``: concepts only, undirected co-occurrence, one weight meaning."""
+    return _graphml(concept_view(graph))
+
+
 def to_gexf(graph: nx.MultiDiGraph) -> str:
-    """GEXF with colour, size and position per node, and start dates for Gephi's timeline."""
+    """GEXF with colour, size and position per node, and time for Gephi's timeline: each node starts in the year
+    it is first seen, and a concept's ``mentions`` attribute changes from year to year."""
     flat = scalar_copy(graph)
     flat.graph["mode"] = "dynamic"
     flat.graph["timeformat"] = "date"
@@ -121,8 +178,11 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
         if "x" in data:
             viz["position"] = {"x": data["x"], "y": data["y"], "z": 0.0}
         data["viz"] = viz
-        if isinstance(data.get("first_seen"), int):
+        if isinstance(data.get("first_seen"), int) and data["first_seen"] > 0:
             data["start"] = f"{data['first_seen']:04d}-01-01"
+        if data.get("years"):
+            per_year = [item.split(":") for item in str(data["years"]).split("|")]
+            data["mentions"] = [(int(n), f"{int(y):04d}-01-01", f"{int(y):04d}-12-31") for y, n in per_year]
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue().decode("utf-8")
@@ -169,15 +229,37 @@ def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
 
 FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
     "graphml": ("graph.graphml", to_graphml),
+    "concepts": ("graph-concepts.graphml", to_concepts_graphml),
     "gexf": ("graph.gexf", to_gexf),
     "json": ("graph.json", to_json),
 }
 
 
+def only_concepts(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The concept nodes of ``graph`` and the co-occurrence edges between them."""
+    reduced: nx.MultiDiGraph = nx.MultiDiGraph()
+    reduced.graph.update(graph.graph)
+    reduced.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if d.get("kind") == "concept")
+    for a, b, key, data in graph.edges(keys=True, data=True):
+        if key == "co_occurs":
+            reduced.add_edge(a, b, key=key, **data)
+    return reduced
+
+
 def render_outputs(
-    graph: nx.MultiDiGraph, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+    graph: nx.MultiDiGraph,
+    formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
+    *,
+    concepts_only: bool = False,
 ) -> dict[str, str]:
-    """The chosen formats as file contents by file name, in a stable order."""
+    """The chosen formats as file contents by file name, in a stable order.
+
+    With ``concepts_only`` every format holds only concepts and co-occurrence, and GraphML is the undirected
+    ``graph-concepts.graphml``.
+    """
+    if concepts_only:
+        graph = only_concepts(graph)
+        formats = tuple(dict.fromkeys("concepts" if f == "graphml" else f for f in formats))
     files: dict[str, str] = {}
     for name in formats:
         if name == "csv":
@@ -189,7 +271,11 @@ def render_outputs(
 
 
 def write_all(
-    graph: nx.MultiDiGraph, outdir: Path, formats: tuple[str, ...] = ("graphml", "gexf", "json", "csv")
+    graph: nx.MultiDiGraph,
+    outdir: Path,
+    formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
+    *,
+    concepts_only: bool = False,
 ) -> list[Path]:
     """Write the chosen formats into ``outdir``, each file atomically; returns the paths written.
 
@@ -199,7 +285,7 @@ def write_all(
         The folder cannot be written.
     """
     written: list[Path] = []
-    for filename, text in render_outputs(graph, formats).items():
+    for filename, text in render_outputs(graph, formats, concepts_only=concepts_only).items():
         try:
             write_atomic(outdir / filename, text)
         except OSError as exc:

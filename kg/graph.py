@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -24,20 +25,47 @@ if TYPE_CHECKING:  # records only: the query commands import this module and sho
     from .counts import Counts, Evidence
     from .vocab import Concept
 
-__all__ = ["assemble", "analyze", "concept_subgraph", "induced", "thresholds"]
+__all__ = [
+    "Edge",
+    "select_edges",
+    "assemble",
+    "analyze",
+    "concept_subgraph",
+    "induced",
+    "g_squared",
+    "npmi",
+    "community_names",
+]
 
 
-def thresholds(n_documents: int, settings: Settings) -> tuple[int, int]:
-    """Minimum unit count and document count for a ``co_occurs`` edge, adapted to corpus size unless set.
+def g_squared(both: int, a: int, b: int, total: int) -> float:
+    """Dunning's log-likelihood ratio G² for two items met ``both`` times in ``total`` units, ``a`` and ``b`` times
+    alone: how surprising the meeting count is if they were independent (3.84: p < .05; 10.83: p < .001).
 
-    Small corpora keep every pair; from 50 documents a pair must recur, from 1,000 it must recur more.
-
-    >>> thresholds(2, Settings()), thresholds(177, Settings()), thresholds(4000, Settings(min_docs=1))
-    ((1, 1), (2, 2), (3, 1))
+    >>> round(g_squared(10, 20, 20, 1000), 1), round(g_squared(1, 100, 100, 10000), 2)
+    (56.8, 0.0)
     """
-    min_count = settings.min_count or (1 if n_documents < 50 else 2 if n_documents < 1000 else 3)
-    min_docs = settings.min_docs or (1 if n_documents < 50 else 2)
-    return min_count, min_docs
+    cells = (
+        (both, a, b),
+        (a - both, a, total - b),
+        (b - both, total - a, b),
+        (total - a - b + both, total - a, total - b),
+    )
+    return 2 * sum(k * math.log(k * total / (row * column)) for k, row, column in cells if k > 0)
+
+
+def npmi(both: int, a: int, b: int, total: int) -> float:
+    """Normalized pointwise mutual information in [-1, 1]: 0 for independence, 1 when the two always meet.
+
+    >>> npmi(10, 10, 10, 100), round(npmi(1, 10, 10, 100), 3)
+    (1.0, 0.0)
+    """
+    if both <= 0:
+        return -1.0
+    p_both = both / total
+    if p_both >= 1:
+        return 1.0
+    return max(-1.0, min(1.0, math.log(p_both * total * total / (a * b)) / -math.log(p_both)))
 
 
 def _evidence(items: Iterable[Evidence]) -> list[dict]:
@@ -48,17 +76,21 @@ def assemble(
     documents: Sequence[Document],
     concepts: Mapping[str, Concept],
     counts: Counts,
+    edges: Mapping[tuple[str, str], Edge],
     citations: Citations,
     settings: Settings = Settings(),
+    *,
+    document_evidence: Mapping[tuple[str, str], tuple[Evidence, ...]] | None = None,
 ) -> nx.MultiDiGraph:
-    """The graph of the counted concepts (``concepts`` by slug), the documents, their authors and citations.
+    """The graph of the counted concepts (``concepts`` by slug), their ``edges`` (``select_edges``), the documents,
+    their authors and citations. ``document_evidence`` holds the sentences of edges that meet only in documents.
 
     Measures come from ``analyze``, positions from ``kg.layout``.
     """
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.graph.update(units=counts.units, window=str(settings.window), documents=len(documents))
     _add_concepts(graph, concepts, counts)
-    _add_cooccurrence(graph, counts, len(documents), settings)
+    _add_cooccurrence(graph, counts, edges, document_evidence or {})
     _add_documents(graph, documents, counts.mentions, citations.outside)
     _add_citations(graph, citations)
     return graph
@@ -86,31 +118,106 @@ def _add_concepts(graph: nx.MultiDiGraph, concepts: Mapping[str, Concept], count
         graph.add_node(slug, **attributes)
 
 
-def _add_cooccurrence(graph: nx.MultiDiGraph, counts: Counts, n_documents: int, settings: Settings) -> None:
-    min_count, min_docs = thresholds(n_documents, settings)
-    total = max(counts.units, 1)
-    units = counts.concept_units
-    for a, b in sorted(counts.pair_units):
-        count = counts.pair_units[(a, b)]
-        if count < min_count or counts.pair_docs[(a, b)] < min_docs:
-            continue
-        p_ab = count / total
-        p_a, p_b = units[a] / total, units[b] / total
-        npmi = 1.0 if p_ab >= 1 else math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
-        npmi = max(-1.0, min(1.0, npmi))
-        if npmi <= settings.min_npmi:
-            continue
+SMALL_CORPUS = 50  # documents; below this every positively associated pair that meets is an edge
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A kept co-occurrence edge's measures (see ``select_edges``); ``count`` 0 means the two meet only in documents."""
+
+    count: int
+    documents: int
+    npmi: float
+    association: float
+    g2: float
+    significant: bool
+
+
+def select_edges(counts: Counts, settings: Settings = Settings()) -> dict[tuple[str, str], Edge]:
+    """The pairs of concepts that get a ``co_occurs`` edge, with their measures.
+
+    A pair is measured twice: within co-occurrence units (sentences by default) and within documents. Its
+    ``association`` (the edge ``weight``) is the mean of the two NPMIs; it is ``significant`` when Dunning's G²
+    passes ``settings.min_g2`` at either level with more meetings than chance would give. An edge is kept when it
+    is significant, or when it is among the ``settings.neighbours`` strongest of either concept (so that rare
+    concepts keep their best links). A concept that meets no other in any unit keeps its strongest partners by
+    documents alone (``count`` 0; their evidence comes from shared documents). Below SMALL_CORPUS documents no
+    test has the power to tell, so every pair that meets more often than chance is kept.
+    """
+    units, documents = max(counts.units, 1), max(counts.documents, 1)
+    in_units, in_docs = counts.concept_units, counts.concept_docs
+
+    def measure(pair: tuple[str, str]) -> Edge:
+        a, b = pair
+        both, both_docs = counts.pair_units.get(pair, 0), counts.doc_pairs.get(pair, 0)
+        npmi_units = npmi(both, in_units.get(a, 0), in_units.get(b, 0), units)
+        npmi_docs = npmi(both_docs, in_docs[a], in_docs[b], documents)
+        g2 = max(
+            g_squared(both, in_units[a], in_units[b], units) if both * units > in_units[a] * in_units[b] else 0.0,
+            g_squared(both_docs, in_docs[a], in_docs[b], documents)
+            if both_docs * documents > in_docs[a] * in_docs[b]
+            else 0.0,
+        )
+        # A pair that never shares a unit is only ever kept for its documents: there the units tell nothing (0).
+        association = (npmi_units + npmi_docs) / 2 if both else npmi_docs / 2
+        return Edge(both, both_docs, npmi_units, association, g2, g2 >= settings.min_g2)
+
+    measured = {}
+    for pair in sorted(counts.pair_units):
+        if counts.pair_units[pair] >= (settings.min_count or 1) and counts.pair_docs[pair] >= (settings.min_docs or 1):
+            edge = measure(pair)
+            if edge.association > settings.min_npmi:
+                measured[pair] = edge
+    small = counts.documents < SMALL_CORPUS
+    kept = {pair for pair, edge in measured.items() if edge.significant or small} | _strongest(
+        measured, settings.neighbours
+    )
+    lonely = set(counts.concept_count) - {node for pair in kept for node in pair}
+    by_documents = {}
+    for pair in sorted(p for p in counts.doc_pairs if (p[0] in lonely or p[1] in lonely) and p not in measured):
+        edge = measure(pair)
+        if edge.association > settings.min_npmi and edge.documents * documents > in_docs[pair[0]] * in_docs[pair[1]]:
+            by_documents[pair] = edge
+    strongest = _strongest(by_documents, settings.neighbours, only=lonely)
+    return {pair: measured.get(pair) or by_documents[pair] for pair in sorted(kept | strongest)}
+
+
+def _strongest(edges: Mapping[tuple[str, str], Edge], k: int, only: set[str] | None = None) -> set[tuple[str, str]]:
+    """For each concept (of ``only``, if given), its ``k`` pairs of highest association."""
+    ranked: dict[str, list[tuple[float, tuple[str, str]]]] = {}
+    for pair, edge in edges.items():
+        for node in pair:
+            if only is None or node in only:
+                ranked.setdefault(node, []).append((-edge.association, pair))
+    return {pair for pairs in ranked.values() for _, pair in sorted(pairs)[:k]}
+
+
+def _add_cooccurrence(
+    graph: nx.MultiDiGraph,
+    counts: Counts,
+    edges: Mapping[tuple[str, str], Edge],
+    document_evidence: Mapping[tuple[str, str], tuple[Evidence, ...]],
+) -> None:
+    units = max(counts.units, 1)
+    for (a, b), edge in edges.items():
+        evidence = counts.pair_evidence.get((a, b)) or document_evidence.get((a, b), ())
         graph.add_edge(
             a,
             b,
             key="co_occurs",
             relation="co_occurs",
-            count=count,
-            doc_count=counts.pair_docs[(a, b)],
-            npmi=round(npmi, 4),
-            association=round(count * total / (units[a] * units[b]), 4),
-            weight=round(count * npmi, 4),
-            evidence=_evidence(counts.pair_evidence.get((a, b), ())),
+            count=edge.count,
+            doc_count=counts.pair_docs.get((a, b), 0),
+            documents=edge.documents,
+            npmi=round(edge.npmi, 4),
+            lift=round(edge.count * units / (counts.concept_units[a] * counts.concept_units[b]), 4)
+            if edge.count
+            else 0.0,
+            g2=round(edge.g2, 2),
+            significant=edge.significant,
+            association=round(edge.association, 4),
+            weight=round(edge.association, 4),
+            evidence=_evidence(evidence),
         )
 
 
@@ -166,40 +273,86 @@ def concept_subgraph(graph: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
-def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False) -> None:
+MIN_COMMUNITY = 3  # smaller groups join the community they are most tied to, else "other"
+
+
+def analyze(graph: nx.MultiDiGraph, *, seed: int = 42, leiden: bool = False, resolution: float = 1.0) -> None:
     """Add ``community``, ``community_label``, ``pagerank``, ``degree`` and ``betweenness`` to concept nodes.
 
     Communities are seeded Louvain (or Leiden with ``leiden=True`` and the ``leiden`` extra installed) on the
-    co-occurrence graph, numbered by size from 0; concepts with no co-occurrence edge get community -1.
+    co-occurrence graph, numbered by size from 0. Groups smaller than MIN_COMMUNITY, and concepts with no edge,
+    join the community they are most tied to; those tied to none form a last community labelled "other", so every
+    concept has one. Each community is named by its three most distinctive members (see ``community_names``).
     Betweenness is sampled (k = 500) above 1,000 concepts.
     """
     simple = concept_subgraph(graph)
     if simple.number_of_nodes() == 0:
         return
-    isolated = [n for n in simple if simple.degree(n) == 0]
     linked = induced(simple, [n for n in simple if simple.degree(n) > 0])
-    communities = _communities(linked, seed=seed, leiden=leiden) if linked.number_of_nodes() else []
+    found = _communities(linked, seed=seed, leiden=leiden, resolution=resolution) if linked.number_of_nodes() else []
+    communities, other = _settle(simple, found)
     pagerank = (
         nx.pagerank(simple, weight="weight") if simple.number_of_edges() else {n: 1 / len(simple) for n in simple}
     )
     k = 500 if simple.number_of_nodes() > 1000 else None
     betweenness = nx.betweenness_centrality(simple, k=k, seed=seed, weight=None)
-    labels: dict[int, str] = {}
+    labels = community_names(graph, simple, communities)
+    if other:
+        labels.append("other")
+        communities.append(other)
     for number, members in enumerate(communities):
-        top = sorted(members, key=lambda n: (-graph.nodes[n]["count"], n))[:3]
-        labels[number] = " / ".join(graph.nodes[n]["label"] for n in top)
         for node in members:
             graph.nodes[node]["community"] = number
-    labels[-1] = "no co-occurrence"
-    for node in isolated:
-        graph.nodes[node]["community"] = -1
+            graph.nodes[node]["community_label"] = labels[number]
     for node in simple:
         data = graph.nodes[node]
-        data["community_label"] = labels[data["community"]]
         data["pagerank"] = round(pagerank[node], 6)
         data["degree"] = simple.degree(node)
         data["betweenness"] = round(betweenness[node], 6)
     graph.graph["communities"] = len(communities)
+
+
+def _settle(simple: nx.Graph, found: list[set[str]]) -> tuple[list[set[str]], set[str]]:
+    """Communities of at least MIN_COMMUNITY concepts, the rest joined to the one they are most tied to.
+
+    Returns the communities (largest first) and the concepts tied to none of them.
+    """
+    kept = [set(c) for c in found if len(c) >= MIN_COMMUNITY]
+    home = {node: number for number, members in enumerate(kept) for node in members}
+    other: set[str] = set()
+    for node in sorted(n for n in simple if n not in home):
+        ties: dict[int, float] = {}
+        for neighbour, data in simple[node].items():
+            if neighbour in home:
+                ties[home[neighbour]] = ties.get(home[neighbour], 0.0) + data["weight"]
+        if ties:
+            kept[max(sorted(ties), key=lambda number: ties[number])].add(node)
+        else:
+            other.add(node)
+    return sorted(kept, key=lambda c: (-len(c), min(c))), other
+
+
+def community_names(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[set[str]]) -> list[str]:
+    """Each community named by its three most distinctive members.
+
+    A member's distinctiveness is the share of its edge weight that stays inside the community, times its
+    specificity (log of documents over the documents it occurs in), times its salience (log of its mentions):
+    concepts the whole field uses ("AI alignment") are everywhere, so they rarely name a community.
+    """
+    documents = max(int(graph.graph.get("documents", 1)), 1)
+
+    def distinctiveness(node: str, members: set[str]) -> float:
+        data = graph.nodes[node]
+        total = sum(d["weight"] for d in simple[node].values())
+        inside = sum(d["weight"] for other, d in simple[node].items() if other in members)
+        share = inside / total if total else 0.0
+        return share * math.log(documents / max(data.get("doc_count", 1), 1) + 1) * math.log1p(data.get("count", 1))
+
+    names = []
+    for members in communities:
+        ranked = sorted(members, key=lambda n: (-distinctiveness(n, members), n))[:3]
+        names.append(" / ".join(graph.nodes[n]["label"] for n in ranked))
+    return names
 
 
 def induced(simple: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
@@ -215,7 +368,7 @@ def induced(simple: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
     return sub
 
 
-def _communities(simple: nx.Graph, *, seed: int, leiden: bool) -> list[set[str]]:
+def _communities(simple: nx.Graph, *, seed: int, leiden: bool, resolution: float) -> list[set[str]]:
     if leiden:
         try:
             import igraph
@@ -228,8 +381,10 @@ def _communities(simple: nx.Graph, *, seed: int, leiden: bool) -> list[set[str]]
         position = {n: i for i, n in enumerate(nodes)}
         g = igraph.Graph(n=len(nodes), edges=[(position[a], position[b]) for a, b in simple.edges()])
         g.es["weight"] = [data["weight"] for _, _, data in simple.edges(data=True)]
-        partition = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition, weights="weight", seed=seed)
+        partition = leidenalg.find_partition(
+            g, leidenalg.RBConfigurationVertexPartition, weights="weight", seed=seed, resolution_parameter=resolution
+        )
         found = [{nodes[i] for i in part} for part in partition]
     else:
-        found = nx.community.louvain_communities(simple, weight="weight", seed=seed)
+        found = nx.community.louvain_communities(simple, weight="weight", seed=seed, resolution=resolution)
     return sorted(found, key=lambda c: (-len(c), min(c)))

@@ -22,11 +22,11 @@ from .abbreviations import Abbreviation, adopt, definitions
 from .citations import cite
 from .config import Settings
 from .corpus import CorpusReport, Document, read_corpus, scan_corpus
-from .counts import count, evidence_score
+from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, discover, gather, resolve
 from .export import csv_text, render_outputs, replace_outputs
 from .extract import ExtractionCache, extract_documents, noun_phrase_check
-from .graph import analyze, assemble
+from .graph import analyze, assemble, select_edges
 from .keys import split_key
 from .layout import add_layout
 from .records import Extraction
@@ -84,8 +84,12 @@ def build_graph(
         evidence=settings.evidence,
         years={d.id: d.year for d in documents},
     )
+    edges = select_edges(counts, settings)
+    only_documents = [pair for pair, edge in edges.items() if edge.count == 0]
+    evidence = document_evidence(extractions, resolution.slug_of, only_documents, evidence=settings.evidence)
     citations = cite(documents, extractions, resolution.slug_of)
-    return assemble(documents, resolution.concepts, counts, citations, settings), adoption.abbreviations
+    graph = assemble(documents, resolution.concepts, counts, edges, citations, settings, document_evidence=evidence)
+    return graph, adoption.abbreviations
 
 
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:
@@ -133,7 +137,7 @@ def build(
         extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache)
     )
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
-    analyze(graph, seed=settings.seed, leiden=settings.leiden)
+    analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
     add_layout(graph, seed=settings.seed)
     result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations, report=report)
     if outdir is None:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 
-__all__ = ["STOP_WORDS", "GENERIC_WORDS", "BROAD_TERMS", "is_candidate_token", "is_term"]
+__all__ = ["STOP_WORDS", "GENERIC_WORDS", "BROAD_TERMS", "is_candidate_token", "is_term", "is_boilerplate"]
 
 
 def _words(name: str) -> frozenset[str]:
@@ -59,3 +59,40 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
     if titled > total / 2:  # mostly Title Case: names of people, posts and products
         return False
     return not need_rare or min(zipf_frequency(w, "en") for w in words) < 4.0
+
+
+# Sentences about the writing, not the field: acknowledgements, funding, mentorship programmes, cross-post notices.
+# Every repetition is bounded, so the search stays linear on untrusted text.
+_BOILERPLATE = re.compile(
+    r"\b(?:"
+    r"thanks?\s+(?:you\s+)?to\s+[^.!?]{0,200}?\bfor\b"  # "Thanks to A and B for comments" (not "thanks to RLHF, ...")
+    r"|thank\s+you\s+for\b"
+    r"|(?:we|i)\s+(?:would\s+like\s+to\s+|want\s+to\s+)?thank\b"
+    r"|(?:grateful|indebted)\s+to\b"
+    r"|acknowledge?ments?\b"
+    r"|(?:funded|supported|sponsored|financed)\s+(?:in\s+part\s+)?by\b"
+    r"|(?:funding|grants?)\s+from\b"
+    r"|under\s+the\s+(?:mentorship|supervision|guidance)\s+of\b"
+    r"|mentorship\b|mentored\s+by\b"
+    r"|(?:written|produced|done|completed|conducted|carried\s+out)\s+(?:as\s+part\s+of|during|while\s+(?:at|in))\s+"
+    r"(?:\S+\s+){0,6}?(?:program(?:me)?|fellowship|scholars?|internship|residency|mats|seri|cohort|hackathon)\b"
+    r"|cross-?posted\s+(?:from|to|on)\b"
+    r"|this\s+(?:post|work|research|project|piece|report)\s+was\s+(?:written|produced|funded|supported|completed)\b"
+    r")",
+    re.I,
+)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether a sentence is about the writing rather than the field (thanks, funding, mentorship, cross-posts).
+
+    Such sentences are neither evidence nor co-occurrence units, and feed no discovery.
+
+    >>> is_boilerplate("This post was written under the mentorship of Alex Turner as part of SERI MATS.")
+    True
+    >>> is_boilerplate("Thanks to Jane Doe and the Long-Term Future Fund for feedback and funding.")
+    True
+    >>> is_boilerplate("Thanks to RLHF, models became more helpful; corrigibility remains open.")
+    False
+    """
+    return _BOILERPLATE.search(sentence) is not None

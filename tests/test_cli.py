@@ -42,6 +42,7 @@ def test_build_without_arguments_reads_corpus_into_output(runner, tmp_path, monk
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == [
         "abbreviations.csv",
         "edges.csv",
+        "graph-concepts.graphml",
         "graph.gexf",
         "graph.graphml",
         "graph.html",

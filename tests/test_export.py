@@ -87,3 +87,31 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path):
     write_atomic(tmp_path / "a.txt", "two")
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"] and (tmp_path / "a.txt").read_text() == "two"
     assert oct((tmp_path / "a.txt").stat().st_mode & 0o777) in ("0o644", "0o664")
+
+
+def test_issue_11_exports_open_in_networkx_and_igraph_ready_for_analysis(built, tmp_path):
+    """The concepts-only GraphML is undirected with one weight meaning; igraph merges and clusters it as it is;
+    every node of a kind carries every attribute of that kind; positions are on Gephi's scale; GEXF has time."""
+    igraph = pytest.importorskip("igraph", reason="python-igraph is in the test extra")
+    result, outdir = built
+    concepts = nx.read_graphml(outdir / "graph-concepts.graphml")
+    assert not concepts.is_directed() and not concepts.is_multigraph()
+    assert {d["kind"] for _, d in concepts.nodes(data=True)} == {"concept"}
+    assert all(isinstance(d["weight"], float) and 0 < d["weight"] <= 1 for *_, d in concepts.edges(data=True))
+    assert len(nx.community.louvain_communities(concepts, weight="weight", seed=1)) >= 2
+    g = igraph.Graph.Read_GraphML(str(outdir / "graph-concepts.graphml"))
+    merged = g.as_undirected(combine_edges="sum")
+    assert merged.ecount() == concepts.number_of_edges() and len(g.community_multilevel(weights="weight")) >= 2
+    full = igraph.Graph.Read_GraphML(str(outdir / "graph.graphml"))
+    assert full.as_undirected(combine_edges={"weight": "sum", "default": "first"}).vcount() == full.vcount()
+    by_networkx = nx.read_graphml(outdir / "graph.graphml")
+    for kind in ("concept", "document"):
+        own = {k for _, d in by_networkx.nodes(data=True) if d["kind"] == kind for k in d}
+        nodes = [v.attributes() for v in full.vs if v["kind"] == kind]
+        for name in own:  # an attribute of the kind is on every node of it: no NaN in igraph (NaN != NaN)
+            assert all(node[name] == node[name] for node in nodes), f"NaN in {kind}.{name}"
+    xs = [d["x"] for _, d in concepts.nodes(data=True)]
+    assert max(map(abs, xs)) > 100  # Gephi's scale, not ±1.3
+    gexf = nx.read_gexf(outdir / "graph.gexf")
+    dated = [d for _, d in gexf.nodes(data=True) if d.get("kind") == "concept" and d.get("start")]
+    assert dated and any(isinstance(d.get("mentions"), list) for d in dated)

@@ -8,7 +8,7 @@ import pytest
 from kg.abbreviations import Status
 from kg.config import Settings
 from kg.corpus import Document
-from kg.graph import analyze, concept_subgraph, thresholds
+from kg.graph import analyze, concept_subgraph, g_squared
 from kg.pipeline import build_graph
 from kg.records import Extraction, Mention
 from kg.terms import is_term
@@ -51,7 +51,8 @@ def test_pair_counted_once_per_sentence_and_npmi_in_range():
     # 4 sentences: corrigibility in 1, deception in 2, both in 1.
     expected = math.log((1 / 4) / ((1 / 4) * (2 / 4))) / -math.log(1 / 4)
     assert edge["npmi"] == round(expected, 4) and -1 <= edge["npmi"] <= 1
-    assert edge["weight"] == round(expected, 4) and edge["association"] == 2.0
+    # One document holding both: NPMI 1 over documents; the weight is the mean of the two levels.
+    assert edge["association"] == edge["weight"] == round((expected + 1) / 2, 4) and edge["lift"] == 2.0
     assert graph.nodes["corrigibility"]["count"] == 2 and graph.nodes["deception"]["doc_count"] == 1
     assert edge["evidence"] == [{"doc": "a", "sentence": 0, "text": "Sentence 0 of a."}]
 
@@ -77,13 +78,36 @@ def test_windows(window, count):
     assert found == count
 
 
-def test_thresholds_adapt_and_can_be_overridden():
-    assert thresholds(10, Settings()) == (1, 1)
-    assert thresholds(500, Settings()) == (2, 2)
-    assert thresholds(5000, Settings(min_count=1, min_docs=4)) == (1, 4)
-    records = [extraction("a", [mention("corrigibility", 0), mention("deception", 0)])]
-    graph, _ = build_graph(documents("a"), records, VOCAB, Settings(min_count=2))
-    assert not graph.has_edge("corrigibility", "deception", "co_occurs")
+def test_issue_11_edges_are_kept_by_significance_or_as_a_concepts_strongest():
+    """Four documents of ten sentences: corrigibility and deception meet in 6 sentences (significant); sycophancy
+    meets power-seeking once (not significant, but each is the other's strongest neighbour)."""
+    records = []
+    for doc in "abcd":
+        mentions = [mention("corrigibility", s) for s in range(6) if s < 2 or doc in "ab"]
+        mentions += [mention("deception", s) for s in range(6) if s < 2 or doc in "ab"]
+        mentions += [mention("sycophancy", 8)] + ([mention("power-seeking", 8)] if doc == "a" else [])
+        records.append(extraction(doc, mentions, n_sentences=10))
+    graph, _ = build_graph(documents(*"abcd"), records, VOCAB, Settings(min_g2=10.83))
+    strong = graph.edges["corrigibility", "deception", "co_occurs"]
+    assert strong["count"] == 16 and strong["significant"] is True and strong["g2"] >= 10.83
+    weak = graph.edges["power-seeking", "sycophancy", "co_occurs"]
+    assert weak["count"] == 1 and weak["significant"] is False
+    assert not graph.has_edge("corrigibility", "sycophancy", "co_occurs")  # never met: no edge
+    graph, _ = build_graph(documents(*"abcd"), records, VOCAB, Settings(min_count=2, min_g2=10.83))
+    assert not graph.has_edge("power-seeking", "sycophancy", "co_occurs")
+
+
+def test_issue_11_concepts_that_never_share_a_sentence_link_by_documents():
+    records = [extraction(d, [mention("corrigibility", 0), mention("deception", 3)]) for d in "ab"]
+    records.append(extraction("c", [mention("sycophancy", 0), mention("power-seeking", 0)]))
+    graph, _ = build_graph(documents(*"abc"), records, VOCAB)
+    edge = graph.edges["corrigibility", "deception", "co_occurs"]
+    assert (edge["count"], edge["documents"]) == (0, 2)
+    assert [e["sentence"] for e in edge["evidence"]] == [0, 0] or len(edge["evidence"]) >= 2
+
+
+def test_g_squared_grows_with_surprise():
+    assert g_squared(10, 20, 20, 1000) > g_squared(2, 20, 20, 1000) > g_squared(1, 100, 100, 10000) == 0.0
 
 
 def test_mentions_authors_and_citations():
@@ -158,8 +182,8 @@ def test_communities_and_measures_on_two_cliques():
         graph.add_edge(a, b, key="co_occurs", relation="co_occurs", weight=1.0)
     analyze(graph, seed=1)
     assert graph.nodes["a"]["community"] == graph.nodes["b"]["community"] != graph.nodes["e"]["community"]
-    assert graph.nodes["g"]["community"] == -1 and graph.nodes["g"]["community_label"] == "no co-occurrence"
-    assert graph.graph["communities"] == 2
+    assert graph.nodes["g"]["community"] == 2 and graph.nodes["g"]["community_label"] == "other"  # issue 11
+    assert graph.graph["communities"] == 3
     assert graph.nodes["c"]["betweenness"] > graph.nodes["a"]["betweenness"]
     assert math.isclose(sum(d["pagerank"] for _, d in graph.nodes(data=True)), 1.0, abs_tol=1e-4)
     assert concept_subgraph(graph).number_of_edges() == 7
@@ -176,7 +200,8 @@ def test_turntrout_graph(turntrout_build):
     assert len(cites) >= 350
     for _, _, key, data in graph.edges(keys=True, data=True):
         if key == "co_occurs":
-            assert data["count"] >= 1 and data["doc_count"] >= 1 and -1 <= data["npmi"] <= 1 and data["weight"] >= 0
+            assert data["documents"] >= 1 and -1 <= data["npmi"] <= 1 and 0 < data["weight"] <= 1
+            assert data["evidence"], "every edge shows the sentences behind it"
     labels = {d["label"] for d in concepts}
     assert {"shard theory", "corrigibility", "power-seeking", "attainable utility preservation"} <= labels
 

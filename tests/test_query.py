@@ -48,10 +48,10 @@ def test_small_graph_queries(small):
     result = run("concepts", small, "--top", "2")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "  1. large language model  count=13 docs=4 community=2",
-        "  2. sycophancy  count=10 docs=4 community=2",
+        "  1. large language model  count=13 docs=4 community=4",
+        "  2. sycophancy  count=10 docs=4 community=4",
     ]
-    assert run("neighbors", small, "llm", "--top", "1").output == "sycophancy  co_occurs  weight=4.5099 count=7\n"
+    assert run("neighbors", small, "llm", "--top", "1").output == "sycophancy  co_occurs  weight=0.8221 count=7\n"
     found = json.loads(run("evidence", small, "RLHF", "sycophancy", "--json").output)
     assert found["count"] >= 2 and all("RLHF" in s["text"] for s in found["sentences"])
     assert found["sentences"][0]["url"].startswith("https://example.org/posts/")
