@@ -74,8 +74,11 @@ _BOILERPLATE = re.compile(
     r"|(?:funding|grants?)\s+from\b"
     r"|under\s+the\s+(?:mentorship|supervision|guidance)\s+of\b"
     r"|mentorship\b|mentored\s+by\b"
-    r"|(?:written|produced|done|completed|conducted|carried\s+out)\s+(?:as\s+part\s+of|during|while\s+(?:at|in))\s+"
-    r"(?:\S+\s+){0,6}?(?:program(?:me)?|fellowship|scholars?|internship|residency|mats|seri|cohort|hackathon)\b"
+    r"|(?:as\s+part\s+of|(?:written|produced|done|completed|conducted|carried\s+out)\s+(?:during|while\s+(?:at|in)|at|for))"
+    r"\s+(?:\S+\s+){0,8}?[(\[\"“]?(?:[\w-]*-)?"
+    r"(?:program(?:me)?|fellowship|scholars?|internship|residency|mats|seri|cohort|hackathon|stream)\b"
+    r"|seri[\s-]+mats\b|mats\s+(?:program(?:me)?|scholars?|stream|cohort|fellowship|mentor)"
+    r"|ml\s+alignment\s+(?:&\s+|and\s+)?theory\s+scholars"
     r"|cross-?posted\s+(?:from|to|on)\b"
     r"|this\s+(?:post|work|research|project|piece|report)\s+was\s+(?:written|produced|funded|supported|completed)\b"
     r")",
@@ -91,6 +94,8 @@ def is_boilerplate(sentence: str) -> bool:
     >>> is_boilerplate("This post was written under the mentorship of Alex Turner as part of SERI MATS.")
     True
     >>> is_boilerplate("Thanks to Jane Doe and the Long-Term Future Fund for feedback and funding.")
+    True
+    >>> is_boilerplate("Produced during the Stanford Existential Risk Initiative (SERI) ML Alignment Theory Scholars Program")
     True
     >>> is_boilerplate("Thanks to RLHF, models became more helpful; corrigibility remains open.")
     False

@@ -67,6 +67,7 @@ def _seconds(function, text: str) -> float:
 def _cleaners():
     from kg.abbreviations import find_abbreviations
     from kg.corpus import clean_feed_html
+    from kg.terms import is_boilerplate
 
     def authors(text):
         from kg.corpus import _names
@@ -79,6 +80,7 @@ def _cleaners():
         "feed": clean_feed_html,
         "abbreviations": find_abbreviations,
         "authors": authors,
+        "boilerplate": is_boilerplate,
     }
 
 
@@ -110,6 +112,9 @@ def _cleaners():
         ("abbreviations", "a (", "{}"),
         ("abbreviations", "(AB) ", "{}"),
         ("authors", " ", "a{}b"),
+        ("boilerplate", "thanks to ", "{}"),
+        ("boilerplate", "as part of ", "{}x"),
+        ("boilerplate", "written during ", "{}"),
     ],
 )
 def test_issue_10_cleaners_are_linear_on_adversarial_input(cleaner, piece, wrap):
