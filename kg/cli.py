@@ -85,9 +85,22 @@ def _window(value: str) -> str | int:
     show_default=True,
     help="Co-occurrence unit: sentence, paragraph or a number of tokens.",
 )
-@click.option("--min-count", type=int, help="Minimum co-occurrences for an edge (default adapts to corpus size).")
-@click.option("--min-docs", type=int, help="Minimum documents for an edge (default adapts to corpus size).")
-@click.option("--min-npmi", type=float, default=0.0, show_default=True, help="Keep edges with NPMI above this.")
+@click.option("--min-count", type=int, help="Minimum shared units for an edge (optional; edges are judged by G2).")
+@click.option("--min-docs", type=int, help="Minimum documents sharing a unit for an edge (optional).")
+@click.option(
+    "--min-npmi", type=float, default=0.0, show_default=True, help="Keep edges whose association is above this."
+)
+@click.option(
+    "--min-g2",
+    type=float,
+    default=3.84,
+    show_default=True,
+    help="Dunning's G2 for a significant pair (3.84: p < .05; 10.83: p < .001).",
+)
+@click.option("--neighbours", type=int, default=3, show_default=True, help="Strongest partners each concept keeps.")
+@click.option(
+    "--resolution", type=float, default=1.0, show_default=True, help="Community resolution: above 1, smaller ones."
+)
 @click.option(
     "--vocab",
     "vocab_paths",
@@ -117,6 +130,9 @@ def build(
     min_count: int | None,
     min_docs: int | None,
     min_npmi: float,
+    min_g2: float,
+    neighbours: int,
+    resolution: float,
     vocab_paths: tuple[str, ...],
     vocab_only: bool,
     discover: bool,
@@ -136,6 +152,9 @@ def build(
         min_count=min_count,
         min_docs=min_docs,
         min_npmi=min_npmi,
+        min_g2=min_g2,
+        neighbours=neighbours,
+        resolution=resolution,
         vocab_paths=tuple(Path(p) for p in vocab_paths),
         vocab_only=vocab_only,
         discover=discover,
