@@ -114,3 +114,15 @@ def test_unexpected_failures_are_one_line_with_a_hint(monkeypatch, tmp_path):
     )
     result = CliRunner().invoke(cli, ["--debug", "build", "x", "-o", str(tmp_path)])
     assert isinstance(result.exception, RuntimeError)
+
+
+@pytest.mark.parametrize("target", ["file/sub", "/proc/kg-cannot-write-here"])
+def test_issue_10_unwritable_output_folders_are_one_line_errors(tmp_path, target):
+    from conftest import ROOT
+
+    (tmp_path / "file").write_text("a file, not a folder")
+    outdir = tmp_path / target if not target.startswith("/") else target
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(outdir), "--no-cache"])
+    assert result.exit_code == 1 and len(result.output.splitlines()) == 1
+    assert result.output.startswith(f"Error: cannot write the outputs to {outdir} (")
+    assert result.output.endswith("the previous outputs are unchanged\n")
