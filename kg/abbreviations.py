@@ -178,8 +178,9 @@ def definitions(extractions: Iterable[Extraction]) -> dict[str, Counter]:
 def adopt(defined: Mapping[str, Counter], vocabulary: Vocabulary, discovery: Discovery) -> Adoption:
     """Decide each short form: adopted for one concept, kept per document, or ignored.
 
-    A short form defined one way everywhere is adopted; with conflicting long forms, the vocabulary concept among
-    them (the most defined) wins, else each document keeps its own reading. A long form that is not yet a concept
+    A short form defined one way everywhere is adopted; with conflicting long forms the one most documents give
+    wins (on a tie each document keeps its own reading), and when that reading is too broad to be a concept the
+    short form is left alone rather than handed to a minority reading. A long form that is not yet a concept
     becomes one when it is a term and reaches a second document.
     """
     from wordfreq import zipf_frequency
@@ -189,21 +190,21 @@ def adopt(defined: Mapping[str, Counter], vocabulary: Vocabulary, discovery: Dis
     records: list[Abbreviation] = []
     for short, forms in sorted(defined.items()):
         decide = partial(_decision, records, short, forms)
-        known = [k for k in forms if k in vocabulary.concepts]
         if short.lower() in GENERIC_WORDS:
             decide(Status.IGNORED, "too general")
             continue
-        if len(forms) == 1:
-            target, reason = next(iter(forms)), "one long form"
-        elif known:
-            target = max(known, key=lambda k: (forms[k], k))
-            reason = "conflicting long forms: the vocabulary concept"
-        else:
-            decide(Status.LOCAL, "conflicting long forms")
+        ranked = sorted(forms, key=lambda k: (-forms[k], k))
+        if len(ranked) == 1:
+            target, reason = ranked[0], "one long form"
+        elif forms[ranked[0]] == forms[ranked[1]]:
+            decide(Status.LOCAL, "conflicting long forms, none defined more often")
             continue
+        else:  # the reading most documents give decides, never a minority one (issue 15)
+            target = ranked[0]
+            reason = f"conflicting long forms: {forms[target]} of {sum(forms.values())} documents read it so"
         term, kind = split_key(target)
         if kind == "candidate" and term in BROAD_TERMS:
-            decide(Status.IGNORED, "too broad")
+            decide(Status.IGNORED, "too broad" if len(ranked) == 1 else "its usual reading is too broad")
             continue
         if kind == "candidate" and target not in concepts:
             # A consistently defined long form is a concept even when too rare to be discovered, if it is a term

