@@ -133,14 +133,13 @@ def concept_view(graph: nx.MultiDiGraph) -> nx.Graph:
     """Concepts and their co-occurrence alone, undirected, with numbers only on edges: one meaning of ``weight``
     (association) in the whole file, so that Gephi, igraph and networkx can sum, merge and cluster it as it is.
     Evidence and citation links stay in the full graph."""
-    flat = scalar_copy(graph)
+    flat = scalar_copy(only_concepts(graph))
     view: nx.Graph = nx.Graph()
     view.graph.update(flat.graph)
-    view.add_nodes_from((n, d) for n, d in flat.nodes(data=True) if d.get("kind") == "concept")
-    for a, b, key, data in flat.edges(keys=True, data=True):
-        if key == "co_occurs":
-            numbers = {k: int(v) if isinstance(v, bool) else v for k, v in data.items() if isinstance(v, int | float)}
-            view.add_edge(a, b, **numbers)
+    view.add_nodes_from(flat.nodes(data=True))
+    for a, b, data in flat.edges(data=True):
+        numbers = {k: int(v) if isinstance(v, bool) else v for k, v in data.items() if isinstance(v, int | float)}
+        view.add_edge(a, b, **numbers)
     for _, data in view.nodes(data=True):
         data.pop("evidence", None)
         data.pop("evidence_docs", None)
@@ -317,6 +316,11 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
+def _staging(outdir: Path) -> Path:
+    """A new hidden folder beside ``outdir``, named so that the next build can tell if its maker is gone."""
+    return Path(tempfile.mkdtemp(dir=outdir.parent, prefix=_STAGING.format(name=outdir.name, pid=os.getpid())))
+
+
 def _remove_stale(outdir: Path) -> None:
     """Staging folders left by builds that were killed (their process is gone)."""
     pattern = re.compile(re.escape(f".{outdir.name}.kg-") + r"(\d+)-")
@@ -374,7 +378,7 @@ def _replace(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
         for name, data in files.items():
             write_atomic(outdir / name, data)
         return [outdir / name for name in files]
-    staging = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=_STAGING.format(name=outdir.name, pid=os.getpid())))
+    staging = _staging(outdir)
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -390,7 +394,7 @@ def _replace(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
         elif _exchange(staging, outdir):
             shutil.rmtree(staging, ignore_errors=True)  # now the old set
         else:  # no atomic exchange here: for a moment there is no folder, but never a mixed one
-            old = Path(tempfile.mkdtemp(dir=outdir.parent, prefix=_STAGING.format(name=outdir.name, pid=os.getpid())))
+            old = _staging(outdir)
             os.rename(outdir, old / "old")
             os.rename(staging, outdir)
             shutil.rmtree(old, ignore_errors=True)

@@ -152,12 +152,7 @@ def select_edges(counts: Counts, settings: Settings = Settings()) -> dict[tuple[
         both, both_docs = counts.pair_units.get(pair, 0), counts.doc_pairs.get(pair, 0)
         npmi_units = npmi(both, in_units.get(a, 0), in_units.get(b, 0), units)
         npmi_docs = npmi(both_docs, in_docs[a], in_docs[b], documents)
-        g2 = max(
-            g_squared(both, in_units[a], in_units[b], units) if both * units > in_units[a] * in_units[b] else 0.0,
-            g_squared(both_docs, in_docs[a], in_docs[b], documents)
-            if both_docs * documents > in_docs[a] * in_docs[b]
-            else 0.0,
-        )
+        g2 = max(_excess(both, in_units[a], in_units[b], units), _excess(both_docs, in_docs[a], in_docs[b], documents))
         # A pair that never shares a unit is only ever kept for its documents: there the units tell nothing (0).
         association = (npmi_units + npmi_docs) / 2 if both else npmi_docs / 2
         return Edge(both, both_docs, npmi_units, association, g2, g2 >= settings.min_g2)
@@ -180,6 +175,11 @@ def select_edges(counts: Counts, settings: Settings = Settings()) -> dict[tuple[
             by_documents[pair] = edge
     strongest = _strongest(by_documents, settings.neighbours, only=lonely)
     return {pair: measured.get(pair) or by_documents[pair] for pair in sorted(kept | strongest)}
+
+
+def _excess(both: int, a: int, b: int, total: int) -> float:
+    """G² of a pair that meets more often than chance would have it meet; 0 for one that meets less often."""
+    return g_squared(both, a, b, total) if both * total > a * b else 0.0
 
 
 def _strongest(edges: Mapping[tuple[str, str], Edge], k: int, only: set[str] | None = None) -> set[tuple[str, str]]:

@@ -47,10 +47,10 @@ def find_concept(graph: nx.MultiDiGraph, term: str) -> str:
     KgError
         No concept has that name; the message suggests close ones.
     """
-    concepts = _concepts(graph)
     found = graph_vocabulary(graph).lookup(term)
     if found is not None:
         return found.slug
+    concepts = _concepts(graph)
     names = {str(d.get("label")): str(d.get("label")) for d in concepts.values()}
     names.update({n: str(d.get("label")) for n, d in concepts.items()})
     close = list(dict.fromkeys(names[m] for m in difflib.get_close_matches(term, list(names), n=6, cutoff=0.6)))[:3]

@@ -190,17 +190,17 @@ class Vocabulary:
         for name in concept.names:
             key = normalize(name)
             owner = self.index.get(key)
-            if owner and owner != concept.slug and not self.strict:
-                continue
             if owner and owner != concept.slug:
+                if not self.strict:
+                    continue
                 raise VocabularyError(f"'{name}' is a name of both '{owner}' and '{concept.slug}'; keep it in one")
             self.index[key] = concept.slug
             self.joined.setdefault(key.replace(" ", ""), concept.slug)
         for short in concept.abbreviations:
             owner = self.abbreviations.get(short)
-            if owner and owner != concept.slug and not self.strict:
-                continue
             if owner and owner != concept.slug:
+                if not self.strict:
+                    continue
                 raise VocabularyError(
                     f"abbreviation '{short}' belongs to both '{owner}' and '{concept.slug}'; keep it in one"
                 )
