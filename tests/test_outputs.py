@@ -33,9 +33,11 @@ def test_issue_10_a_kill_at_any_moment_leaves_one_whole_set(tmp_path):
     new = _snapshot(tmp_path / "reference")
     assert old.keys() == new.keys() and old != new
     command = [sys.executable, "-m", "kg", "build", str(corpus_b), "-o", str(outdir), "--no-cache"]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    whole = time.perf_counter() - start
+    whole = float("inf")
+    for _ in range(2):  # the faster of two runs: a slow first one would put every kill after the end
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        whole = min(whole, time.perf_counter() - start)
     shutil.rmtree(outdir)
     kg.build([SMALL], outdir)
     seen = set()
