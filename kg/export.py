@@ -163,8 +163,8 @@ def to_concepts_graphml(graph: nx.MultiDiGraph) -> str:
 
 
 def to_gexf(graph: nx.MultiDiGraph) -> str:
-    """GEXF with colour, size and position per node, and time for Gephi's timeline: each node starts in the year
-    it is first seen, and a concept's ``mentions`` attribute changes from year to year."""
+    """GEXF with colour, size and position per node, and time for Gephi's timeline: each node and co-occurrence
+    edge starts in the year it is first seen, and a concept's ``mentions`` attribute changes from year to year."""
     flat = scalar_copy(graph)
     flat.graph["mode"] = "dynamic"
     flat.graph["timeformat"] = "date"
@@ -182,6 +182,9 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
         if data.get("years"):
             per_year = [item.split(":") for item in str(data["years"]).split("|")]
             data["mentions"] = [(int(n), f"{int(y):04d}-01-01", f"{int(y):04d}-12-31") for y, n in per_year]
+    for _, _, data in flat.edges(data=True):
+        if isinstance(data.get("first_seen"), int) and data["first_seen"] > 0:
+            data["start"] = f"{data['first_seen']:04d}-01-01"
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
     return buffer.getvalue().decode("utf-8")
@@ -452,7 +455,7 @@ _NODE_TYPES: dict[str, type] = {
     "y": float,
     "size": float,
 }
-_EDGE_TYPES: dict[str, type] = {"count": int, "doc_count": int, "weight": float, "npmi": float}
+_EDGE_TYPES: dict[str, type] = {"count": int, "doc_count": int, "weight": float, "npmi": float, "first_seen": int}
 
 
 def _check(graph: nx.MultiDiGraph, path: Path) -> None:

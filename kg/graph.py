@@ -90,7 +90,7 @@ def assemble(
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     graph.graph.update(units=counts.units, window=str(settings.window), documents=len(documents))
     _add_concepts(graph, concepts, counts)
-    _add_cooccurrence(graph, counts, edges, document_evidence or {})
+    _add_cooccurrence(graph, counts, edges, document_evidence or {}, _pair_years(edges, counts.mentions, documents))
     _add_documents(graph, documents, counts.mentions, citations.outside)
     _add_citations(graph, citations)
     return graph
@@ -114,8 +114,13 @@ def _add_concepts(graph: nx.MultiDiGraph, concepts: Mapping[str, Concept], count
         )
         if per_year:
             attributes["first_seen"] = min(per_year)
-            attributes["years"] = "|".join(f"{year}:{per_year[year]}" for year in sorted(per_year))
+            attributes["years"] = _years_text(per_year)
         graph.add_node(slug, **attributes)
+
+
+def _years_text(per_year: Mapping[int, int]) -> str:
+    """Counts by year as GraphML-ready text: ``"2019:3|2021:1"``."""
+    return "|".join(f"{year}:{per_year[year]}" for year in sorted(per_year))
 
 
 SMALL_CORPUS = 50  # documents; below this every positively associated pair that meets is an edge
@@ -192,15 +197,30 @@ def _strongest(edges: Mapping[tuple[str, str], Edge], k: int, only: set[str] | N
     return {pair for pairs in ranked.values() for _, pair in sorted(pairs)[:k]}
 
 
+def _pair_years(
+    edges: Iterable[tuple[str, str]], mentions: Mapping[tuple[str, str], int], documents: Sequence[Document]
+) -> dict[tuple[str, str], Counter]:
+    """For each pair, the dated documents that mention both, by year (for views of the field as of a year)."""
+    year_of = {d.id: d.year for d in documents if d.year}
+    docs_of: dict[str, set[str]] = {}
+    for doc_id, slug in mentions:
+        if doc_id in year_of:
+            docs_of.setdefault(slug, set()).add(doc_id)
+    return {(a, b): Counter(year_of[doc] for doc in docs_of.get(a, set()) & docs_of.get(b, set())) for a, b in edges}
+
+
 def _add_cooccurrence(
     graph: nx.MultiDiGraph,
     counts: Counts,
     edges: Mapping[tuple[str, str], Edge],
     document_evidence: Mapping[tuple[str, str], tuple[Evidence, ...]],
+    pair_years: Mapping[tuple[str, str], Counter],
 ) -> None:
     units = max(counts.units, 1)
     for (a, b), edge in edges.items():
         evidence = counts.pair_evidence.get((a, b)) or document_evidence.get((a, b), ())
+        per_year = pair_years.get((a, b)) or Counter()
+        dated = {"first_seen": min(per_year), "years": _years_text(per_year)} if per_year else {}
         graph.add_edge(
             a,
             b,
@@ -218,6 +238,7 @@ def _add_cooccurrence(
             association=round(edge.association, 4),
             weight=round(edge.association, 4),
             evidence=_evidence(evidence),
+            **dated,
         )
 
 

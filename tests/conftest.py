@@ -46,6 +46,18 @@ def turntrout_build(turntrout: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def whole_build(shared: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One full build of the whole shared corpus (every reader, 4,400 documents), page included."""
+    import kg
+
+    outdir = tmp_path_factory.mktemp("whole")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = kg.build([shared / "corpus"], outdir)
+    return result, outdir
+
+
+@pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory):
     """A build of six short hand-written posts (tests/fixtures/small): links, authors, dates, abbreviations.
 

@@ -1,12 +1,9 @@
 """Issue 11: relations a researcher can trust, checked on the real corpora."""
 
-import warnings
-
 import pytest
 import yaml
 from conftest import ROOT
 
-import kg
 from kg.evaluate import score_links
 from kg.terms import is_boilerplate
 
@@ -14,10 +11,8 @@ PAIRS = [tuple(p) for p in yaml.safe_load((ROOT / "tests" / "fixtures" / "relate
 
 
 @pytest.fixture(scope="module")
-def whole(shared):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kg.build([shared / "corpus"], outdir=None).graph
+def whole(whole_build):
+    return whole_build[0].graph
 
 
 def _concepts(graph):
