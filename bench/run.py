@@ -5,7 +5,7 @@
 - extraction: kg's words/s against spaCy's bare tokenizer on the same texts;
 - build: a whole in-memory build against the tokenizer pass;
 - page (with --pages and Chromium): time until vis-network has drawn 300 and 1,000 concept nodes, against an empty
-  page that loads the same vis-network bundle.
+  page that loads the same vis-network bundle; then each filter step (edge strength, the year) on the larger page.
 """
 
 from __future__ import annotations
@@ -102,16 +102,47 @@ def bench_pages(corpus: Path) -> None:
         print(
             f"documents switched on: {count} nodes redrawn in {seconds:.2f} s  ratio to a 1-node page {seconds / base:.2f}x"
         )
+        page.close()
+        bench_filters(browser, pages[1000])
         browser.close()
+
+
+FILTER_STEP = """async ([id, value]) => {
+    const input = document.getElementById(id), start = performance.now();
+    input.value = value;
+    const drawn = new Promise(done => window.network.once("afterDrawing", done));
+    window.kgApply();  // what the page runs once the debounce settles
+    await Promise.race([drawn, new Promise(done => setTimeout(done, 1000))]);
+    return performance.now() - start;
+}"""
+
+
+def bench_filters(browser, path: Path) -> None:
+    """Each filter step (edge strength, then the year), from the settled input to the redrawn map."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-drawn=true]")
+    concepts = page.evaluate("window.network.body.data.nodes.get({filter: n => !n.hidden}).length")
+    first, last = page.evaluate(
+        "[Number(document.getElementById('as-of').min), Number(document.getElementById('as-of').max)]"
+    )
+    for name, id, values in (
+        ("edge strength", "min-weight", [10, 20, 30, 45, 60, 30, 0]),
+        ("as of year", "as-of", [*range(first, last + 1), first + (last - first) // 2, last]),
+    ):
+        times = sorted(page.evaluate(FILTER_STEP, [id, value]) for value in values)
+        print(
+            f"filter step ({name}) with {concepts} concepts: median {times[len(times) // 2]:.0f} ms,"
+            f" worst {times[-1]:.0f} ms (goal: 100 ms)"
+        )
+    page.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "turntrout" / "posts")
     parser.add_argument("--pages", action="store_true", help="also time the page in headless Chromium")
-    parser.add_argument(
-        "--page-corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "alignment-forum" / "af_posts.jsonl"
-    )
+    parser.add_argument("--page-corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     options = parser.parse_args()
     bench_extraction(options.corpus)
     if options.pages:

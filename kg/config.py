@@ -87,9 +87,9 @@ class Settings:
     vocab_only: bool = False
     parser: str | None = None
     max_nodes: int = 300
-    edges_per_node: int = 8
+    edges_per_node: int = 4
     seed: int = 42
-    evidence: int = 3
+    evidence: int = 5
     n_process: int = 1
     leiden: bool = False
 
