@@ -45,6 +45,9 @@ def _friendly(command: Callable) -> Callable:
                 return command(*args, **kwargs)
         except (KgError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # the reader left early (kg ... | head): not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # so that exiting does not flush into the closed pipe
+            raise SystemExit(0) from None
         except Exception as exc:
             if (click.get_current_context().obj or {}).get("debug"):
                 raise

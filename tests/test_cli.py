@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -137,3 +140,12 @@ def test_warnings_before_an_error_are_still_shown(runner, tmp_path):
     assert lines[0].startswith("Warning: skipped 1 unreadable file: ") and lines[1].startswith(
         "Error: no documents found"
     )
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(turntrout_build):
+    """``kg concepts ... | head -1``: the closed pipe ends kg quietly, with no 'unexpected error' line."""
+    command = [sys.executable, "-m", "kg", "concepts", str(turntrout_build[1]), "--top", "1000", "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()  # gone before kg has loaded the graph, as head is when it has its lines
+        assert process.wait(timeout=60) == 0
+        assert process.stderr.read() == b""
