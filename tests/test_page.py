@@ -474,7 +474,7 @@ def test_issue_12_community_zoom_tooltips_and_physics_restore(browser, turntrout
 def test_issue_12_the_field_as_of_a_year(browser, turntrout_build, request):
     graph = turntrout_build[0].graph
     page = Page(browser, turntrout_build[1] / "graph.html", width=1600, height=1000)
-    visible_edges = "window.network.body.data.edges.get({filter: e => !e.hidden}).length"
+    visible_edges = "window.network.body.edgeIndices.length"  # what vis-network draws
     everything, links = page.visible_nodes(), page.js(visible_edges)
     year = 2019
     page.js(f"document.getElementById('as-of').value = '{year}'; window.kgApply(); null")
@@ -490,8 +490,8 @@ def test_issue_12_the_field_as_of_a_year(browser, turntrout_build, request):
     sizes = page.js("Object.fromEntries(network.body.data.nodes.get().map(n => [n.id, n.size]))")
     largest = max(d["count"] for _, d in graph.nodes(data=True) if d.get("kind") == "concept")
     growing = [n for n in drawn if 0 < mentioned_by(n) < graph.nodes[n]["count"]]
-    assert growing and all(  # sized by the mentions up to then, in half-pixel steps
-        sizes[n] == math.floor((6 + 30 * math.sqrt(mentioned_by(n) / largest)) * 2 + 0.5) / 2 for n in growing
+    assert growing and all(  # sized by the mentions up to then, in whole pixels
+        sizes[n] == math.floor(6 + 30 * math.sqrt(mentioned_by(n) / largest) + 0.5) for n in growing
     )
     page.shoot(request)
     page.js("document.getElementById('as-of').value = document.getElementById('as-of').max; window.kgApply(); null")
