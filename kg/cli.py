@@ -167,7 +167,7 @@ def build(
         n_process=n_process,
         leiden=leiden,
     )
-    cache_dir = (Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")) if cache else None
+    cache_dir = _cache_dir() if cache else None
     result = build_graph_files(inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir, strict=strict)
     edges = result.edge_counts()
     concepts = result.concepts()
@@ -389,6 +389,38 @@ def suggest_command(
         click.echo(yaml.safe_dump(snippet, sort_keys=False, allow_unicode=True, width=120).rstrip())
 
     _emit(rows, as_json, text)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("KG_CACHE_DIR") or Path.home() / ".cache" / "kg")
+
+
+@cli.group()
+def cache() -> None:
+    """The extraction cache ($KG_CACHE_DIR, default ~/.cache/kg): what it holds, and clearing it."""
+
+
+@cache.command("info")
+@_friendly
+def cache_info() -> None:
+    """Where the cache is and how much it holds."""
+    from .cache import cache_info as read_info
+
+    info = read_info(_cache_dir())
+    click.echo(f"Cache: {info.folder}")
+    click.echo(f"Extractions: {info.entries} ({info.bytes / 1e6:.1f} MB)")
+    if info.legacy_files:
+        click.echo(f"Old per-document files: {info.legacy_files} (never read; 'kg cache clear' removes them)")
+
+
+@cache.command("clear")
+@_friendly
+def cache_clear() -> None:
+    """Remove every cached extraction (the next build extracts again)."""
+    from .cache import clear_cache
+
+    folder = _cache_dir()
+    click.echo(f"Removed {clear_cache(folder)} extractions from {folder}")
 
 
 def main() -> None:

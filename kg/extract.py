@@ -17,8 +17,8 @@ import bisect
 import dataclasses
 import hashlib
 import multiprocessing
-import pickle
 import re
+import sqlite3
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +33,7 @@ from spacy.util import filter_spans
 
 from ._version import __version__
 from .abbreviations import find_abbreviations
+from .cache import Store, extraction_from_json, extraction_to_json
 from .config import ExtractionSettings
 from .corpus import Document
 from .errors import KgWarning, ModelError
@@ -463,53 +464,72 @@ def _clip(text: str) -> str:
 
 
 class ExtractionCache:
-    """Extractions on disk, one file per document, keyed by everything extraction depends on.
+    """Extractions on disk (``folder/extractions.sqlite``, see ``kg.cache``), keyed by everything extraction
+    depends on.
 
     Extraction is a pure function of (document, vocabulary, ``ExtractionSettings``), so a rebuild with other
     windows, thresholds or page options reuses it; any change to a document's text, the vocabulary, the extraction
-    settings, spaCy, kg or the records' layout makes a new key.
+    settings, spaCy, kg or the records' layout makes a new key. Values are JSON read back with every field checked:
+    a value that does not parse is extracted again, never trusted.
     """
 
     def __init__(self, folder: Path, vocabulary: Vocabulary, settings: ExtractionSettings):
         self.folder = folder
+        self.store = Store(folder)
         self.broken = False
-        # The records' layout is part of the key: a file written from another layout must never be read back.
         layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
         self.salt = (
             f"{__version__}|{logic_digest()}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
         )
 
-    def _path(self, document: Document) -> Path:
+    def key(self, document: Document) -> str:
         fields = repr((self.salt, document.id, document.title, document.text, document.links))
-        digest = hashlib.sha256(fields.encode("utf-8")).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.pickle"
+        return hashlib.sha256(fields.encode("utf-8")).hexdigest()
 
-    def get(self, document: Document) -> Extraction | None:
-        """The stored extraction of ``document``, or ``None`` when there is none or it cannot be trusted."""
+    def get_all(self, documents: Sequence[Document]) -> list[Extraction | None]:
+        """The stored extraction of each document, or ``None`` where there is none or it cannot be trusted."""
+        keys = [self.key(d) for d in documents]
         try:
-            found = pickle.loads(self._path(document).read_bytes())
-        except Exception:  # missing, truncated or foreign: extract again
-            return None
-        if not isinstance(found, Extraction) or found.doc_id != document.id:
-            return None
-        if not all(isinstance(m, Mention) for m in found.mentions):
-            return None
+            stored = self.store.get_many(keys)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return [None] * len(documents)
+        found: list[Extraction | None] = []
+        for document, key in zip(documents, keys, strict=True):
+            try:
+                extraction = extraction_from_json(stored[key]) if key in stored else None
+            except ValueError:  # foreign or damaged: extract again
+                extraction = None
+            found.append(extraction if extraction is not None and extraction.doc_id == document.id else None)
         return found
 
-    def put(self, document: Document, extraction: Extraction) -> None:
-        from .export import write_atomic
+    def get(self, document: Document) -> Extraction | None:
+        return self.get_all([document])[0]
 
+    def put(self, document: Document, extraction: Extraction) -> None:
         if self.broken:
             return
         try:
-            write_atomic(self._path(document), pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:  # a cache is a convenience: say so once and build without it
+            self.store.put(self.key(document), document.id, extraction_to_json(extraction))
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+
+    def close(self) -> None:
+        """Commit what was put (also done every few dozen documents)."""
+        try:
+            self.store.close()
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: Exception) -> None:
+        """A cache is a convenience: say so once and build without it."""
+        if not self.broken:
             self.broken = True
             warnings.warn(
-                f"cannot write the extraction cache in {self.folder} ({exc.strerror}); "
-                "building without it (set KG_CACHE_DIR or use --no-cache)",
+                f"cannot use the extraction cache in {self.folder} ({getattr(exc, 'strerror', None) or exc}); "
+                "building without it (set KG_CACHE_DIR, run 'kg cache clear', or use --no-cache)",
                 KgWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
 
@@ -540,14 +560,17 @@ def extract_documents(
     With a ``cache``, documents extracted before are read back and only the others are extracted.
     """
     if cache is not None:
-        found = [cache.get(d) for d in documents]
+        found = cache.get_all(documents)
         missing = [d for d, e in zip(documents, found, strict=True) if e is None]
         fresh = extract_documents(missing, vocabulary, settings, n_process=n_process)
-        for document, extraction in zip(documents, found, strict=True):
-            if extraction is None:
-                extraction = next(fresh)
-                cache.put(document, extraction)
-            yield extraction
+        try:
+            for document, extraction in zip(documents, found, strict=True):
+                if extraction is None:
+                    extraction = next(fresh)
+                    cache.put(document, extraction)
+                yield extraction
+        finally:
+            cache.close()
         return
     if n_process == 1 or len(documents) < 2 * n_process:
         yield from Extractor(vocabulary, settings).extract_all(documents)

@@ -1,6 +1,13 @@
+import json
+import re
+import sqlite3
+from pathlib import Path
+
 import pytest
 from spacy.tokens import Doc
 
+import kg
+from kg.cache import CacheInfo, cache_info, clear_cache, extraction_to_json
 from kg.config import ExtractionSettings
 from kg.corpus import Document, Link
 from kg.extract import ExtractionCache, Extractor, extract_documents
@@ -160,7 +167,7 @@ def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monk
     documents = [doc("Corrigibility matters."), Document("e", "", "Sycophancy too.")]
     cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
     first = list(extract_documents(documents, vocabulary, ExtractionSettings(), cache=cache))
-    assert len(list(tmp_path.rglob("*.pickle"))) == 2
+    assert cache_info(tmp_path).entries == 2 and list(tmp_path.rglob("*.pickle")) == []
 
     def refuse(self, documents):
         raise AssertionError(f"extracted again: {[d.id for d in documents]}")
@@ -194,18 +201,45 @@ def test_installed_model_parser_path(vocabulary):
     assert [(m.key, m.sentence) for m in extraction.mentions if is_concept_key(m.key)] == [("corrigibility", 1)]
 
 
-def test_cache_ignores_files_it_cannot_trust(vocabulary, tmp_path):
-    document = doc("Corrigibility matters.")
+def test_issue_13_the_cache_stores_data_and_distrusts_what_it_reads(vocabulary, tmp_path):
+    """Values are JSON read back field by field: damaged, foreign or mistyped values mean extracting again."""
+    document = doc("Corrigibility matters. See it for RLHF.", links=(Link("https://x.org/a", "it", 27),))
+    extraction = Extractor(vocabulary).extract(document)
     cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
-    cache.put(document, Extractor(vocabulary).extract(document))
-    (stored,) = tmp_path.rglob("*.pickle")
-    assert cache.get(document) is not None
-    stored.write_bytes(b"\x80\x04not a pickle")
-    assert cache.get(document) is None
-    import pickle
+    cache.put(document, extraction)
+    cache.close()
+    assert cache.get(document) == extraction and extraction.mentions and extraction.links
+    good = json.loads(extraction_to_json(extraction))
+    bad_values = [
+        b"\x80\x04not json",
+        json.dumps({**good, "doc": "someone-else"}),
+        json.dumps({**good, "units": [1, 1, True]}),
+        json.dumps({**good, "mentions": [good["mentions"][0][:-1] + [99]]}),
+        json.dumps({**good, "links": [["https://x.org/a", "0"]]}),
+        json.dumps([good]),
+    ]
+    for value in bad_values:
+        with sqlite3.connect(tmp_path / "extractions.sqlite") as db:
+            db.execute("UPDATE extraction SET value = ?", (value,))
+        assert cache.get(document) is None, value
 
-    stored.write_bytes(pickle.dumps({"doc_id": "d"}))
-    assert cache.get(document) is None
+
+def test_issue_13_no_module_of_kg_reads_a_pickle():
+    sources = {path.name: path.read_text(encoding="utf-8") for path in Path(kg.__file__).parent.glob("*.py")}
+    loaders = re.compile(r"^\s*(import|from)\s+(pickle|marshal|shelve|dill|joblib)\b|\b(pickle|marshal)\.loads?\(", re.M)
+    assert [name for name, text in sources.items() if loaders.search(text)] == []
+
+
+def test_issue_13_cache_info_and_clear(vocabulary, tmp_path):
+    legacy = tmp_path / "ab" / ("ab" + "0" * 62 + ".pickle")
+    legacy.parent.mkdir()
+    legacy.write_bytes(b"never read")
+    cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
+    list(extract_documents([doc("Corrigibility."), Document("e", "", "RLHF.")], vocabulary, cache=cache))
+    info = cache_info(tmp_path)
+    assert (info.entries, info.legacy_files) == (2, 1) and info.bytes > 0
+    assert clear_cache(tmp_path) == 2
+    assert cache_info(tmp_path) == CacheInfo(tmp_path, 0, 0, 0) and list(tmp_path.iterdir()) == []
 
 
 def test_issue_10_documents_longer_than_spacys_limit_are_read_in_pieces(vocabulary):

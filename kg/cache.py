@@ -1,0 +1,194 @@
+"""The extraction cache's storage: one SQLite file of JSON values, keyed by what extraction depends on.
+
+Values are data, never code: an extraction is written as JSON (``extraction_to_json``) and read back through a
+parser that checks every field's type (``extraction_from_json``), so a tampered or foreign file can at worst make
+kg extract again. SQLite in WAL mode keeps the file whole when a build is killed and lets two builds share it.
+``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from .errors import KgError
+from .records import Extraction, Mention
+
+__all__ = ["Store", "CacheInfo", "extraction_to_json", "extraction_from_json", "cache_info", "clear_cache"]
+
+FILE = "extractions.sqlite"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, value TEXT NOT NULL)"
+
+
+def extraction_to_json(extraction: Extraction) -> str:
+    """An extraction as compact JSON; each sentence's text is stored once, its mentions point to it.
+
+    >>> e = Extraction("d", (Mention("k", "d", 0, 0, 2, 5, 8, "K", "A K."),), 1, 1, 3, (), (("https://x.org", 0),))
+    >>> extraction_from_json(extraction_to_json(e)) == e
+    True
+    """
+    sentences: dict[str, int] = {}
+    mentions = []
+    for m in extraction.mentions:
+        index = sentences.setdefault(m.sentence_text, len(sentences))
+        mentions.append([m.key, m.sentence, m.paragraph, m.token, m.start, m.end, m.surface, index])
+    return json.dumps(
+        {
+            "doc": extraction.doc_id,
+            "units": [extraction.n_sentences, extraction.n_paragraphs, extraction.n_tokens],
+            "sentences": list(sentences),
+            "mentions": mentions,
+            "abbreviations": [list(pair) for pair in extraction.abbreviations],
+            "links": [list(pair) for pair in extraction.links],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+T = TypeVar("T")
+
+
+def _typed(value: object, kind: type[T]) -> T:
+    if type(value) is not kind:  # exact: a bool is no count
+        raise ValueError(f"expected {kind.__name__}, found {type(value).__name__}")
+    return value
+
+
+def _fields(value: object, n: int) -> list:
+    row = _typed(value, list)
+    if len(row) != n:
+        raise ValueError(f"expected {n} fields, found {len(row)}")
+    return row
+
+
+def extraction_from_json(text: str) -> Extraction:
+    """The extraction ``extraction_to_json`` wrote; ``ValueError`` for anything else (wrong shape or types)."""
+    data = _typed(json.loads(text), dict)
+    doc_id = _typed(data.get("doc"), str)
+    n_sentences, n_paragraphs, n_tokens = (_typed(n, int) for n in _fields(data.get("units"), 3))
+    sentences = [_typed(s, str) for s in _typed(data.get("sentences"), list)]
+    mentions = []
+    for value in _typed(data.get("mentions"), list):
+        row = _fields(value, 8)
+        key, surface, index = _typed(row[0], str), _typed(row[6], str), _typed(row[7], int)
+        if not 0 <= index < len(sentences):
+            raise ValueError(f"sentence {index} of {len(sentences)}")
+        sentence, paragraph, token, start, end = (_typed(n, int) for n in row[1:6])
+        mentions.append(Mention(key, doc_id, sentence, paragraph, token, start, end, surface, sentences[index]))
+    abbreviations = tuple(
+        (_typed(short, str), _typed(long, str))
+        for short, long in (_fields(v, 2) for v in _typed(data.get("abbreviations"), list))
+    )
+    links = tuple(
+        (_typed(url, str), _typed(sentence, int))
+        for url, sentence in (_fields(v, 2) for v in _typed(data.get("links"), list))
+    )
+    return Extraction(doc_id, tuple(mentions), n_sentences, n_paragraphs, n_tokens, abbreviations, links)
+
+
+class Store:
+    """Keyed JSON values in ``folder/extractions.sqlite``: WAL journal, a busy timeout for a second build, writes
+    committed in batches (a killed build loses at most its last uncommitted batch, never the file)."""
+
+    BATCH = 64
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / FILE
+        self._db: sqlite3.Connection | None = None
+        self._pending = 0
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.commit()
+            self._db = db
+        return self._db
+
+    def get(self, key: str) -> str | None:
+        row = self._connect().execute("SELECT value FROM extraction WHERE key = ?", (key,)).fetchone()
+        return row[0] if row and isinstance(row[0], str) else None
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of ``keys`` (those present), in one pass."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        db = self._connect()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = f"SELECT key, value FROM extraction WHERE key IN ({','.join('?' * len(chunk))})"
+            found.update((k, v) for k, v in db.execute(query, chunk) if isinstance(v, str))
+        return found
+
+    def put(self, key: str, doc_id: str, value: str) -> None:
+        db = self._connect()
+        db.execute("INSERT OR REPLACE INTO extraction (key, doc_id, value) VALUES (?, ?, ?)", (key, doc_id, value))
+        self._pending += 1
+        if self._pending >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._db is not None and self._pending:
+            self._db.commit()
+            self._pending = 0
+
+    def close(self) -> None:
+        if self._db is not None:
+            self.flush()
+            self._db.close()
+            self._db = None
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``kg cache info`` shows: where the cache is, how many extractions it holds and their size."""
+
+    folder: Path
+    entries: int
+    bytes: int
+    legacy_files: int  # per-document pickles an earlier kg wrote there: never read, removed by ``clear_cache``
+
+
+def _legacy(folder: Path) -> list[Path]:
+    return sorted(folder.glob("[0-9a-f][0-9a-f]/*.pickle"))
+
+
+def cache_info(folder: Path) -> CacheInfo:
+    """The cache in ``folder`` (which may not exist yet)."""
+    path = Path(folder) / FILE
+    entries = 0
+    if path.exists():
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
+                entries = db.execute("SELECT COUNT(*) FROM extraction").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise KgError(f"{path} is not a usable cache ({exc}); remove it with: kg cache clear") from None
+    size = sum(p.stat().st_size for p in Path(folder).glob(FILE + "*"))
+    return CacheInfo(Path(folder), entries, size, len(_legacy(Path(folder))))
+
+
+def clear_cache(folder: Path) -> int:
+    """Remove the cache in ``folder`` (the SQLite file, its journal, and old per-document files); the number of
+    extractions removed."""
+    folder = Path(folder)
+    try:
+        removed = cache_info(folder).entries
+    except KgError:
+        removed = 0
+    for path in folder.glob(FILE + "*"):
+        path.unlink(missing_ok=True)
+    for path in _legacy(folder):
+        path.unlink(missing_ok=True)
+    for sub in folder.glob("[0-9a-f][0-9a-f]"):
+        if sub.is_dir() and not any(sub.iterdir()):
+            shutil.rmtree(sub, ignore_errors=True)
+    return removed
