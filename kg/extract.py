@@ -491,7 +491,7 @@ class ExtractionCache:
         keys = [self.key(d) for d in documents]
         try:
             stored = self.store.get_many(keys)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
             return [None] * len(documents)
         found: list[Extraction | None] = []
@@ -518,7 +518,7 @@ class ExtractionCache:
         """Commit what was put (also done every few dozen documents)."""
         try:
             self.store.close()
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
 
     def _give_up(self, exc: Exception) -> None:

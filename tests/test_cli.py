@@ -3,6 +3,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from kg.cli import cli
 
@@ -127,7 +128,7 @@ def test_unwritable_cache_is_a_warning(runner, tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(blocked))
     result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0
-    assert f"Warning: cannot write the extraction cache in {blocked}" in result.output
+    assert f"Warning: cannot use the extraction cache in {blocked}" in result.output
     assert result.output.count("Warning:") == 1
 
 
@@ -149,3 +150,20 @@ def test_a_reader_that_leaves_early_is_not_an_error(turntrout_build):
         process.stdout.close()  # gone before kg has loaded the graph, as head is when it has its lines
         assert process.wait(timeout=60) == 0
         assert process.stderr.read() == b""
+
+
+def test_issue_13_cache_info_and_clear(runner, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(folder))
+    assert runner.invoke(cli, ["cache", "info"]).output == f"Cache: {folder}\nExtractions: 0 (0.0 MB)\n"
+    assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(tmp_path / "out")]).exit_code == 0
+    output = runner.invoke(cli, ["cache", "info"]).output.splitlines()
+    assert output[0] == f"Cache: {folder}" and output[1].startswith("Extractions: 2 (")
+    assert runner.invoke(cli, ["cache", "clear"]).output == f"Removed 2 extractions from {folder}\n"
+    (folder / "extractions.sqlite").write_bytes(b"not a database at all, but long enough to be read as one" * 100)
+    result = runner.invoke(cli, ["cache", "info"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {folder / 'extractions.sqlite'} is not a usable cache (file is not a database); "
+        "remove it with: kg cache clear\n"
+    )

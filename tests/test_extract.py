@@ -226,7 +226,9 @@ def test_issue_13_the_cache_stores_data_and_distrusts_what_it_reads(vocabulary, 
 
 def test_issue_13_no_module_of_kg_reads_a_pickle():
     sources = {path.name: path.read_text(encoding="utf-8") for path in Path(kg.__file__).parent.glob("*.py")}
-    loaders = re.compile(r"^\s*(import|from)\s+(pickle|marshal|shelve|dill|joblib)\b|\b(pickle|marshal)\.loads?\(", re.M)
+    loaders = re.compile(
+        r"^\s*(import|from)\s+(pickle|marshal|shelve|dill|joblib)\b|\b(pickle|marshal)\.loads?\(", re.M
+    )
     assert [name for name, text in sources.items() if loaders.search(text)] == []
 
 

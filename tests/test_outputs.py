@@ -88,3 +88,31 @@ def test_output_folder_with_folders_of_its_own_is_replaced_file_by_file(tmp_path
     with pytest.warns(kg.KgWarning, match="holds folders of its own"):
         result = kg.build([SMALL], outdir)
     assert (outdir / "keep").is_dir() and all(p.exists() for p in result.written)
+
+
+def _build(corpus: Path, outdir: Path, cache: Path) -> subprocess.Popen:
+    env = {**os.environ, "KG_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(outdir)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_issue_13_two_builds_share_the_cache_and_a_killed_one_spoils_nothing(tmp_path, turntrout):
+    cache = tmp_path / "cache"
+    first, second = _build(turntrout, tmp_path / "a", cache), _build(turntrout, tmp_path / "b", cache)
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0, second.stderr.read()
+    a, b = _snapshot(tmp_path / "a"), _snapshot(tmp_path / "b")
+    assert a["graph.graphml"] == b["graph.graphml"]
+    from kg.cache import cache_info, clear_cache
+
+    assert cache_info(cache).entries == 177  # every document, once
+    clear_cache(cache)
+    killed = _build(turntrout, tmp_path / "c", cache)
+    deadline = time.monotonic() + 120
+    while cache_info(cache).entries < 64 and time.monotonic() < deadline:  # the first batch is committed
+        time.sleep(0.2)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert 64 <= cache_info(cache).entries < 177
+    again = _build(turntrout, tmp_path / "d", cache)
+    assert again.wait(timeout=300) == 0
+    assert _snapshot(tmp_path / "d")["graph.graphml"] == a["graph.graphml"] and cache_info(cache).entries == 177
