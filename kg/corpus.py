@@ -15,7 +15,7 @@ import json
 import re
 import warnings
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +114,7 @@ class CorpusReport:
     skipped_files: list[str] = field(default_factory=list)
     notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     duplicates: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # files in the folders of kinds no reader reads
 
     @property
     def skipped_items(self) -> int:
@@ -133,6 +134,18 @@ class CorpusReport:
                 n = len(found)
                 summary = template.format(n=n, s="s" * (n != 1), were="were" if n != 1 else "was")
                 warnings.warn(f"{summary}: {listed(found)}", KgWarning, 3)
+        if self.unknown:
+            n = len(self.unknown)
+            kinds = Counter(Path(p).suffix.lower() or "(no extension)" for p in self.unknown)
+            by_kind = ", ".join(
+                f"{kind} ({count})" for kind, count in sorted(kinds.items(), key=lambda k: (-k[1], k[0]))
+            )
+            warnings.warn(
+                f"skipped {n} file{'s' * (n != 1)} of kinds kg cannot read, {by_kind}: {listed(self.unknown)}"
+                f" (kg reads {', '.join(sorted(READERS))})",
+                KgWarning,
+                3,
+            )
         if self.duplicates:
             n = len(self.duplicates)
             warnings.warn(
@@ -590,6 +603,13 @@ def dataset_row(row: dict[str, Any], path: Path) -> Document:
     )
 
 
+def read_pdf(path: Path) -> Iterator[Document]:
+    """A paper as a PDF (``kg.pdf``; pypdf is loaded only when a corpus holds PDFs)."""
+    from .pdf import read_pdf as read
+
+    return read(path)
+
+
 # --- dispatch ---------------------------------------------------------------------------------------------------
 
 READERS: dict[str, Callable[[Path], Iterator[Document]]] = {
@@ -603,26 +623,30 @@ READERS: dict[str, Callable[[Path], Iterator[Document]]] = {
     ".atom": read_feed,
     ".json": read_json,
     ".jsonl": read_jsonl,
+    ".pdf": read_pdf,
 }
 # Files in a corpus folder that describe the folder rather than belong to it.
 _NOT_DOCUMENTS = re.compile(r"^(readme|source|license|licence|changelog|copying)(\.[a-z]+)?$", re.I)
 
 
-def _expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
-    """Files named by the inputs (folders recursively, globs), and the inputs that matched nothing."""
+def _expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str], list[Path]]:
+    """Files named by the inputs (folders recursively, globs), the inputs that matched nothing, and the files in
+    folders of kinds kg cannot read."""
     files: list[Path] = []
     missing: list[str] = []
+    unknown: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in READERS
                 and not _NOT_DOCUMENTS.match(p.name)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            files += [p for p in found if p.suffix.lower() in READERS]
+            unknown += [p for p in found if p.suffix.lower() not in READERS]
         elif path.is_file():
             files.append(path)
         elif any(ch in str(item) for ch in "*?["):
@@ -632,7 +656,7 @@ def _expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
                 missing.append(str(item))
         else:
             missing.append(str(item))
-    return list(dict.fromkeys(files)), missing
+    return list(dict.fromkeys(files)), missing, unknown
 
 
 def read_file(path: str | Path) -> list[Document]:
@@ -675,10 +699,10 @@ def scan_corpus(inputs: Iterable[str | Path], *, strict: bool = False) -> tuple[
         An input does not exist; no document could be read; or, with ``strict``, any file or item was skipped.
     """
     inputs = list(inputs)
-    files, missing = _expand(inputs)
+    files, missing, unknown = _expand(inputs)
     if missing:
         raise InputError(f"no such file, folder or glob match: {', '.join(missing)}")
-    report = CorpusReport(files=len(files))
+    report = CorpusReport(files=len(files), unknown=[str(p) for p in unknown])
     documents: dict[str, Document] = {}
     seen_urls: dict[str, str] = {}
     for path in files:
