@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -421,6 +423,141 @@ def cache_clear() -> None:
 
     folder = _cache_dir()
     click.echo(f"Removed {clear_cache(folder)} extractions from {folder}")
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress callback for the library: tqdm bars on stderr, one per step, when stderr is a terminal."""
+    import sys
+
+    bars: dict[str, Any] = {}
+    show = not quiet and sys.stderr.isatty()
+
+    def report(what: str, done: int, total: int | None) -> None:
+        if not show:
+            return
+        from tqdm import tqdm
+
+        bar = bars.get(what)
+        if bar is None:
+            bar = bars[what] = tqdm(total=total, desc=what, unit="", file=sys.stderr, leave=False)
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield report
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+_FETCH_OUT = click.option(
+    "-o", "--outdir", default="fetched", show_default=True, type=click.Path(file_okay=False), help="Folder to fill."
+)
+_ENDPOINT = click.option("--endpoint", metavar="URL", help="Another address for the API (a mirror, or a test server).")
+_RATE = click.option("--rate", type=float, help="Requests per second at most (default: 1; arXiv: 1/3, as it asks).")
+_QUIET = click.option("--quiet", is_flag=True, help="No progress bars.")
+
+
+@cli.group()
+def fetch() -> None:
+    """Fetch a corpus into a folder that kg build reads: LessWrong, the Alignment Forum, arXiv, any RSS feed.
+
+    A second run resumes: it keeps what the folder holds and fetches only what is missing.
+    """
+
+
+def _client(rate: float | None, default: float = 1.0):
+    from .fetch import Client
+
+    return Client(rate=rate or default)
+
+
+def _fetched(result, what: str, outdir: str) -> None:
+    click.echo(f"Fetched {result.new} new {what} ({result.items} in {result.path}) with {result.requests} requests")
+    for name, n in result.extra.items():
+        click.echo(f"{name.capitalize()}: {n} saved")
+    click.echo(f"Next: kg build {outdir} -o {Path(outdir).name}-graph")
+
+
+def _forum(site: str) -> Callable:
+    @_FETCH_OUT
+    @click.option("--tag", help="Only posts with this tag (its name or slug).")
+    @click.option("--author", metavar="SLUG", help="Only this user's posts (the slug in their profile's address).")
+    @click.option("--since", metavar="DATE", help="Posts from this date on (YYYY-MM-DD).")
+    @click.option("--until", metavar="DATE", help="Posts before this date (YYYY-MM-DD).")
+    @click.option("--limit", type=int, help="At most this many new posts this run.")
+    @click.option("--comments", is_flag=True, help="Also each post's comments, as documents of their own.")
+    @_ENDPOINT
+    @_RATE
+    @_QUIET
+    @_friendly
+    def command(outdir, tag, author, since, until, limit, comments, endpoint, rate, quiet) -> None:
+        from .fetch import fetch_forum
+
+        with _progress(quiet) as progress:
+            result = fetch_forum(
+                site,
+                outdir,
+                tag=tag,
+                author=author,
+                since=since,
+                until=until,
+                limit=limit,
+                comments=comments,
+                endpoint=endpoint,
+                client=_client(rate),
+                progress=progress,
+            )
+        _fetched(result, "posts", outdir)
+
+    command.__doc__ = f"Posts of {'LessWrong' if site == 'lesswrong' else 'the Alignment Forum'}, newest first."
+    return command
+
+
+fetch.command("lesswrong")(_forum("lesswrong"))
+fetch.command("alignmentforum")(_forum("alignmentforum"))
+
+
+@fetch.command("arxiv")
+@click.argument("terms", nargs=-1, required=True)
+@_FETCH_OUT
+@click.option("--limit", type=int, default=100, show_default=True, help="At most this many papers for a query.")
+@click.option("--pdf", is_flag=True, help="Also download each paper's PDF and read its full text.")
+@_ENDPOINT
+@_RATE
+@_QUIET
+@_friendly
+def fetch_arxiv_command(terms, outdir, limit, pdf, endpoint, rate, quiet) -> None:
+    """Papers from arXiv: a search (abs:"reward hacking" AND cat:cs.LG) or arXiv ids (2312.09390 1805.00899)."""
+    from .fetch import fetch_arxiv
+
+    ids = [t for t in terms if re.fullmatch(r"(arxiv:)?\d{4}\.\d{4,5}(v\d+)?", t, re.I)]
+    with _progress(quiet) as progress:
+        result = fetch_arxiv(
+            None if len(ids) == len(terms) else " ".join(terms),
+            outdir,
+            ids=[re.sub(r"^arxiv:|v\d+$", "", i, flags=re.I) for i in ids] if len(ids) == len(terms) else (),
+            limit=limit,
+            pdf=pdf,
+            endpoint=endpoint,
+            client=_client(rate, 1 / 3),
+            progress=progress,
+        )
+    _fetched(result, "papers", outdir)
+
+
+@fetch.command("rss")
+@click.argument("url")
+@_FETCH_OUT
+@_RATE
+@_friendly
+def fetch_rss_command(url, outdir, rate) -> None:
+    """An RSS or Atom feed (LessWrong's, a Substack's, any blog's): one document per item."""
+    from .fetch import fetch_feed
+
+    result = fetch_feed(url, outdir, client=_client(rate))
+    _fetched(result, "items", outdir)
 
 
 def main() -> None:

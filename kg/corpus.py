@@ -580,9 +580,15 @@ def graphql_post(post: dict[str, Any], path: Path) -> Document:
 
 
 def dataset_row(row: dict[str, Any], path: Path) -> Document:
-    """A row in the Alignment Research Dataset schema: id, source, title, text, url, date_published, authors."""
+    """A row in the Alignment Research Dataset schema: id, source, title, text, url, date_published, authors.
+
+    ``text_format: markdown`` (as ``kg fetch`` writes) reads the text as markdown, its links kept as links.
+    """
     text = clean_text(_text(row.get("text"), "text") or "")
-    links = plain_text_links(text)
+    if row.get("text_format") == "markdown":
+        text, links = markdown_to_text(text)
+    else:
+        links = plain_text_links(text)
     links += [Link(u, "", -1) for u in _strings(row.get("links_external"), "links_external")]
     url = _url(row.get("url"))
     title = _text(row.get("title"), "title") or ""
