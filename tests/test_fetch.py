@@ -359,6 +359,10 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <guid isPermaLink="false">bbbbbbbbbbbbbbbbb</guid><dc:creator><![CDATA[Alex Turner]]></dc:creator>
 <pubDate>Tue, 07 Nov 2023 10:00:00 GMT</pubDate><description><![CDATA[Published on November 7, 2023<br/><br/>
 <p>Reward hacking, as <a href="https://www.lesswrong.com/posts/aaaaaaaaaaaaaaaaa/on-corrigibility">argued</a>.</p>]]></description></item>
+<item><title>Scalable oversight, a Substack post</title><link>https://example.substack.com/p/oversight</link>
+<guid isPermaLink="false">https://example.substack.com/p/oversight</guid><dc:creator>A Writer</dc:creator>
+<pubDate>Wed, 08 Nov 2023 10:00:00 GMT</pubDate><description>A teaser only.</description>
+<content:encoded><![CDATA[<p>Scalable oversight and debate, in full.</p>]]></content:encoded></item>
 </channel></rss>"""
 
 
@@ -367,13 +371,15 @@ def test_a_feed_is_saved_and_builds_one_document_per_item(tmp_path):
     try:
         result = fetch_feed(server.url + "/feed.xml?view=frontpage-rss", tmp_path, client=quick())
         assert (
-            result.items == 2
+            result.items == 3
             and result.path.name == "127-0-0-1-" + server.url.rsplit(":", 1)[1] + "-feed-xml-view-frontpage-rss.xml"
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             graph = kg.build([tmp_path], outdir=None).graph
         assert graph.has_edge("doc:lw:bbbbbbbbbbbbbbbbb", "doc:lw:aaaaaaaaaaaaaaaaa", "cites")
+        assert sum(1 for _, k in graph.nodes(data="kind") if k == "document") == 3
+        assert "scalable-oversight" in graph  # from the Substack item's full text, not its teaser
         server.route = lambda method, path, body: (200, {}, b"<html>not a feed</html>")
         with pytest.raises(FetchError, match="not an RSS or Atom feed"):
             fetch_feed(server.url + "/page", tmp_path, client=quick())
