@@ -61,6 +61,9 @@ def _friendly(command: Callable) -> Callable:
     return wrapper
 
 
+_QUIET = click.option("--quiet", is_flag=True, help="No progress bars (they show only when stderr is a terminal).")
+
+
 @click.group()
 @click.version_option(__version__, prog_name="kg")
 @click.option("--debug", is_flag=True, help="Show the traceback of unexpected errors.")
@@ -127,6 +130,7 @@ def _window(value: str) -> str | int:
     help="Reuse per-document extractions from $KG_CACHE_DIR (default ~/.cache/kg).",
 )
 @click.option("--strict", is_flag=True, help="Fail if any file or item cannot be read (default: skip it and warn).")
+@_QUIET
 @_friendly
 def build(
     inputs: tuple[str, ...],
@@ -148,6 +152,7 @@ def build(
     leiden: bool,
     cache: bool,
     strict: bool,
+    quiet: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
     from .pipeline import build as build_graph_files
@@ -170,7 +175,10 @@ def build(
         leiden=leiden,
     )
     cache_dir = _cache_dir() if cache else None
-    result = build_graph_files(inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir, strict=strict)
+    with _progress(quiet) as progress:
+        result = build_graph_files(
+            inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir, strict=strict, progress=progress
+        )
     edges = result.edge_counts()
     concepts = result.concepts()
     discovered = sum(1 for _, d in concepts if d.get("source") == "discovered")
@@ -456,7 +464,6 @@ _FETCH_OUT = click.option(
 )
 _ENDPOINT = click.option("--endpoint", metavar="URL", help="Another address for the API (a mirror, or a test server).")
 _RATE = click.option("--rate", type=float, help="Requests per second at most (default: 1; arXiv: 1/3, as it asks).")
-_QUIET = click.option("--quiet", is_flag=True, help="No progress bars.")
 
 
 @cli.group()

@@ -696,8 +696,11 @@ def _fuller(a: Document, b: Document) -> Document:
     return min(a, b, key=lambda d: (-len(d.text), d.path or "", d.id))
 
 
-def scan_corpus(inputs: Iterable[str | Path], *, strict: bool = False) -> tuple[list[Document], CorpusReport]:
-    """Every document under ``inputs``, sorted by id, and a report of what was skipped or repaired.
+def scan_corpus(
+    inputs: Iterable[str | Path], *, strict: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Document], CorpusReport]:
+    """Every document under ``inputs``, sorted by id, and a report of what was skipped or repaired;
+    ``progress(files_read, files)`` after each file.
 
     Raises
     ------
@@ -711,7 +714,9 @@ def scan_corpus(inputs: Iterable[str | Path], *, strict: bool = False) -> tuple[
     report = CorpusReport(files=len(files), unknown=[str(p) for p in unknown])
     documents: dict[str, Document] = {}
     seen_urls: dict[str, str] = {}
-    for path in files:
+    for number, path in enumerate(files, 1):
+        if progress:
+            progress(number - 1, len(files))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", Note)
             try:
@@ -739,6 +744,8 @@ def scan_corpus(inputs: Iterable[str | Path], *, strict: bool = False) -> tuple[
             documents[document.id] = document
             if url_key:
                 seen_urls[url_key] = document.id
+    if progress:
+        progress(len(files), len(files))
     if strict and (report.skipped_files or report.skipped_items):
         skipped = report.skipped_files + report.notes.get("item", [])
         raise InputError(f"--strict: {len(skipped)} file(s) or item(s) could not be read: {'; '.join(skipped[:10])}")

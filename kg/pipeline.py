@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,13 @@ from .layout import add_layout
 from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "build", "build_graph", "suggest"]
+__all__ = ["BuildResult", "Progress", "build", "build_graph", "suggest"]
+
+Progress = Callable[[str, int, "int | None"], None]  # (step, done, total if known): how the library reports progress
+
+
+def _quiet(step: str, done: int, total: int | None) -> None:
+    """The progress callback that reports nothing."""
 
 
 @dataclass
@@ -112,12 +118,15 @@ def build(
     settings: Settings = Settings(),
     cache_dir: str | Path | None = None,
     strict: bool = False,
+    progress: Progress = _quiet,
 ) -> BuildResult:
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
     Files and items that cannot be read are skipped with warnings (``result.report`` counts them); with ``strict``
     any of them is an error. With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept
-    there per document and reused by later builds (see ``kg.extract.ExtractionCache``). Outputs, replaced as a
+    there per document and reused by later builds (see ``kg.extract.ExtractionCache``). ``progress`` is called as
+    each step moves on: ``progress("reading", files_done, files)``, then ``extracting`` (documents), ``graph``
+    (stages) and ``writing`` (files); the command line draws it, the library never does. Outputs, replaced as a
     set: ``graph.html``, ``graph.graphml``, ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``,
     ``abbreviations.csv`` and ``manifest.json``.
 
@@ -130,19 +139,27 @@ def build(
     from .render import render_page
 
     paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
-    documents, report = scan_corpus(paths, strict=strict)
+    documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
     vocabulary = load_vocabulary(settings.vocab_paths)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
-    extractions = list(
-        extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache)
-    )
+    extractions = []
+    for extraction in extract_documents(
+        documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache
+    ):
+        extractions.append(extraction)
+        progress("extracting", len(extractions), len(documents))
+    progress("graph", 0, 3)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
+    progress("graph", 1, 3)
     analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
+    progress("graph", 2, 3)
     add_layout(graph, seed=settings.seed)
+    progress("graph", 3, 3)
     result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations, report=report)
     if outdir is None:
         return result
     outdir = Path(outdir)
+    progress("writing", 0, 2)
     files: dict[str, str] = {
         "graph.html": render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
         **render_outputs(graph),
@@ -162,7 +179,9 @@ def build(
         },
     }
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    progress("writing", 1, 2)
     result.written = replace_outputs(outdir, files)
+    progress("writing", 2, 2)
     return result
 
 

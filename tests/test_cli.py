@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -167,3 +168,50 @@ def test_issue_13_cache_info_and_clear(runner, tmp_path, monkeypatch):
         f"Error: {folder / 'extractions.sqlite'} is not a usable cache (file is not a database); "
         "remove it with: kg cache clear\n"
     )
+
+
+def _in_a_terminal(*arguments: str) -> str:
+    """What ``kg ...`` prints on a 120-column terminal (stdout and stderr both)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "kg", *arguments], stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=120)
+    os.close(master)
+    return shown.decode("utf-8", errors="replace")
+
+
+def test_issue_13_a_build_shows_its_progress_in_a_terminal(tmp_path):
+    shown = _in_a_terminal("build", str(ROOT / "corpus"), "-o", str(tmp_path / "a"), "--no-cache")
+    assert all(f"{step}:" in shown for step in ("reading", "extracting", "graph", "writing")) and "/2 [" in shown
+    assert "Documents: 2" in shown
+    quiet = _in_a_terminal("build", str(ROOT / "corpus"), "-o", str(tmp_path / "b"), "--no-cache", "--quiet")
+    assert "reading:" not in quiet and "Documents: 2" in quiet
+
+
+def test_issue_13_the_library_reports_progress_through_a_callback(tmp_path):
+    code = (
+        "import sys, kg; seen = [];"
+        f" kg.build([{str(ROOT / 'tests' / 'fixtures' / 'small')!r}], {str(tmp_path / 'o')!r},"
+        " progress=lambda *a: seen.append(a));"
+        " last = {s: (d, t) for s, d, t in seen}; print(sorted(last.items()))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[('extracting', (6, 6)), ('graph', (3, 3)), ('reading', (6, 6)), ('writing', (2, 2))]\n"
+    library = [p for p in (ROOT / "kg").glob("*.py") if p.name != "cli.py"]
+    assert [p.name for p in library if re.search(r"^\s*(import|from)\s+(tqdm|rich)\b", p.read_text(), re.M)] == []
