@@ -288,6 +288,7 @@ def _neighbour(graph: nx.MultiDiGraph, node: str, other: str) -> dict:
         "edge": f"{a}|{b}",
         **_strength(data),
         "weight": data.get("weight", 0.0),
+        "years": _years(data.get("years")),
     }
 
 
