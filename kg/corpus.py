@@ -26,7 +26,7 @@ import yaml
 from .errors import InputError, KgWarning
 from .keys import slug_or_hash
 from .markup import Link, html_to_text, markdown_to_text, parse_html, plain_text_links
-from .untrusted import clean_text, decode, load_yaml
+from .untrusted import clean_text, decode, load_yaml_data
 from .urls import normalize_url, post_key
 
 __all__ = [
@@ -281,7 +281,7 @@ def read_markdown(path: Path) -> Iterator[Document]:
     match = _FRONT.match(raw)
     if match:
         try:
-            loaded = load_yaml(match.group(1))[0]
+            loaded = load_yaml_data(match.group(1))
         except (yaml.YAMLError, RecursionError) as exc:
             raise InputError(f"bad YAML front matter ({str(exc).splitlines()[0]})") from None
         if isinstance(loaded, dict):

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["decode", "clean_text", "load_yaml"]
+__all__ = ["decode", "clean_text", "load_yaml", "load_yaml_data"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -82,6 +82,36 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml, when PyYAML was built with it
+
+
+class _FastLoader(_FAST or yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's parser with the same resolvers as ``_Loader`` (dates kept as text)."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def load_yaml_data(text: str) -> Any:
+    """The data in a YAML document, read as ``load_yaml`` reads it (aliases refused, dates kept as text) but by
+    libyaml when it is there: front matter of thousands of files reads several times faster.
+
+    >>> load_yaml_data("title: t\\ndate: 2020-02-30")
+    {'title': 't', 'date': '2020-02-30'}
+    >>> try:
+    ...     load_yaml_data("a: &x [1]\\nb: *x")
+    ... except yaml.YAMLError as error:
+    ...     print(str(error).splitlines()[0])
+    aliases (*name) are not allowed
+    """
+    if _FAST is None:
+        return load_yaml(text)[0]
+    for event in yaml.parse(text, Loader=_FAST):  # refuse aliases before anything is built
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)  # type: ignore[arg-type]
+    return yaml.load(text, Loader=_FastLoader)  # noqa: S506 (a safe loader)
 
 
 def load_yaml(text: str) -> tuple[Any, Any]:
