@@ -5,6 +5,7 @@ No test touches the internet."""
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 import time
@@ -301,32 +302,15 @@ def arxiv_server():
 
 
 def test_arxiv_papers_and_their_pdfs_build_with_citations(arxiv_server, tmp_path):
-    client = quick()
-    result = fetch_arxiv(
-        None,
-        tmp_path,
-        ids=sorted(PAPERS),
-        pdf=True,
-        endpoint=arxiv_server.url + "/api",
-        pdf_base=arxiv_server.url + "/pdf/",
-        client=client,
-    )
+    api, pdfs = arxiv_server.url + "/api", arxiv_server.url + "/pdf/"
+    fetch = functools.partial(fetch_arxiv, None, tmp_path, ids=sorted(PAPERS), pdf=True, endpoint=api, pdf_base=pdfs)
+    result = fetch(client=quick())
     assert (result.items, result.new, result.extra) == (3, 3, {"pdfs": 3})
     rows = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "arxiv.jsonl").read_text().splitlines()}
-    assert rows["arxiv:2312.09390"]["authors"] == ["Collin Burns", "Jan Leike"]
-    assert (
-        rows["arxiv:2312.09390"]["categories"] == ["cs.LG"]
-        and rows["arxiv:2312.09390"]["date_published"] == "2023-12-14"
-    )
-    again = fetch_arxiv(
-        None,
-        tmp_path,
-        ids=sorted(PAPERS),
-        pdf=True,
-        endpoint=arxiv_server.url + "/api",
-        pdf_base=arxiv_server.url + "/pdf/",
-        client=quick(),
-    )
+    paper = rows["arxiv:2312.09390"]
+    assert paper["authors"] == ["Collin Burns", "Jan Leike"]
+    assert paper["categories"] == ["cs.LG"] and paper["date_published"] == "2023-12-14"
+    again = fetch(client=quick())
     assert again.new == 0 and again.requests == 1  # the listing only: every PDF is there
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
