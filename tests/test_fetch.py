@@ -369,3 +369,19 @@ def test_a_feed_is_saved_and_builds_one_document_per_item(tmp_path):
             fetch_feed(server.url + "/page", tmp_path, client=quick())
     finally:
         server.close()
+
+
+def test_cli_fetch_arxiv_by_ids_or_by_a_query(arxiv_server, tmp_path):
+    api = arxiv_server.url + "/api"
+    by_ids = ["fetch", "arxiv", "2312.09390", "arXiv:1805.00899v2", "--endpoint", api, "--rate", "1e6"]
+    result = CliRunner().invoke(cli, [*by_ids, "-o", str(tmp_path / "ids")])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.splitlines()[0]
+        == f"Fetched 2 new papers (2 in {tmp_path / 'ids' / 'arxiv.jsonl'}) with 1 requests"
+    )
+    assert "id_list=2312.09390%2C1805.00899" in arxiv_server.requests[-1][1]
+    query = ["fetch", "arxiv", "abs:scalable", "AND", "cat:cs.LG", "--limit", "3", "--endpoint", api, "--rate", "1e6"]
+    result = CliRunner().invoke(cli, [*query, "-o", str(tmp_path / "query")])
+    assert result.exit_code == 0 and result.output.startswith("Fetched 3 new papers")
+    assert "search_query=abs%3Ascalable+AND+cat%3Acs.LG" in arxiv_server.requests[-1][1]
