@@ -117,6 +117,13 @@ def _window(value: str) -> str | int:
     help="Extra vocabulary YAML file (adds or overrides concepts); repeatable.",
 )
 @click.option("--vocab-only", is_flag=True, help="Only vocabulary concepts: no discovery.")
+@click.option(
+    "--no-builtin-vocab",
+    "builtin_vocab",
+    flag_value=False,
+    default=True,
+    help="Leave out kg's own vocabulary of alignment concepts (other fields; discovery alone).",
+)
 @click.option("--discover/--no-discover", default=True, show_default=True, help="Add concepts the vocabulary lacks.")
 @click.option("--parser", metavar="MODEL", help="spaCy model whose noun chunks feed discovery (slower).")
 @click.option("--max-nodes", type=int, default=300, show_default=True, help="Concepts shown on the page.")
@@ -144,6 +151,7 @@ def build(
     resolution: float,
     vocab_paths: tuple[str, ...],
     vocab_only: bool,
+    builtin_vocab: bool,
     discover: bool,
     parser: str | None,
     max_nodes: int,
@@ -167,6 +175,7 @@ def build(
         resolution=resolution,
         vocab_paths=tuple(Path(p) for p in vocab_paths),
         vocab_only=vocab_only,
+        builtin_vocab=builtin_vocab,
         discover=discover,
         parser=parser,
         max_nodes=max_nodes,
@@ -373,17 +382,25 @@ def export_command(graph: str, formats: tuple[str, ...], concepts_only: bool, ou
 @click.option("--top", default=30, show_default=True, help="How many candidates.")
 @click.option("--vocab", "vocab_paths", multiple=True, type=click.Path(dir_okay=False), help="Extra vocabulary file.")
 @click.option("--parser", metavar="MODEL", help="spaCy model whose noun chunks feed discovery (slower).")
+@click.option(
+    "--no-builtin-vocab", "builtin_vocab", flag_value=False, default=True, help="Suggest against your files alone."
+)
 @_json_option
 @_friendly
 def suggest_command(
-    inputs: tuple[str, ...], top: int, vocab_paths: tuple[str, ...], parser: str | None, as_json: bool
+    inputs: tuple[str, ...],
+    top: int,
+    vocab_paths: tuple[str, ...],
+    parser: str | None,
+    builtin_vocab: bool,
+    as_json: bool,
 ) -> None:
     """Candidate concepts in INPUTS that the vocabulary lacks, with a YAML snippet to paste."""
     import yaml
 
     from .pipeline import suggest
 
-    settings = Settings(vocab_paths=tuple(Path(p) for p in vocab_paths), parser=parser)
+    settings = Settings(vocab_paths=tuple(Path(p) for p in vocab_paths), parser=parser, builtin_vocab=builtin_vocab)
     rows = suggest(inputs or ("corpus",), settings=settings, top=top)
 
     def text() -> None:

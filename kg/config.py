@@ -59,6 +59,9 @@ class Settings:
         Extra vocabulary files, applied after the built-in one (same slug overrides).
     vocab_only : bool
         Use only the files in ``vocab_paths`` (plus the built-in vocabulary) and no discovery.
+    builtin_vocab : bool
+        Load the built-in vocabulary (off: only ``vocab_paths`` and discovery, for other fields or to measure
+        discovery alone).
     parser : str or None
         Name of an installed spaCy model whose parser feeds noun chunks to discovery.
     max_nodes : int
@@ -85,6 +88,7 @@ class Settings:
     discover: bool = True
     vocab_paths: tuple[Path, ...] = ()
     vocab_only: bool = False
+    builtin_vocab: bool = True
     parser: str | None = None
     max_nodes: int = 300
     edges_per_node: int = 4
@@ -119,6 +123,8 @@ class Settings:
         object.__setattr__(self, "vocab_paths", tuple(Path(p) for p in self.vocab_paths))
         if self.vocab_only:
             object.__setattr__(self, "discover", False)
+        if self.vocab_only and not self.builtin_vocab and not self.vocab_paths:
+            raise ValueError("no vocabulary and no discovery: give --vocab FILE, or drop --vocab-only")
 
     @property
     def extraction(self) -> ExtractionSettings:

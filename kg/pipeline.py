@@ -140,7 +140,7 @@ def build(
 
     paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
     documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
-    vocabulary = load_vocabulary(settings.vocab_paths)
+    vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
     extractions = []
     for extraction in extract_documents(
@@ -196,7 +196,7 @@ def suggest(
     if top < 1:
         raise ValueError(f"top = {top}; must be >= 1")
     documents = read_corpus([Path(p) for p in inputs])
-    vocabulary = load_vocabulary(settings.vocab_paths)
+    vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     settings = replace(settings, discover=True, vocab_only=False)
     extractions = list(extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process))
     discovery = _discover(extractions, vocabulary, settings)

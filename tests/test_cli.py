@@ -1,3 +1,4 @@
+import json
 import re
 import subprocess
 import sys
@@ -215,3 +216,14 @@ def test_issue_13_the_library_reports_progress_through_a_callback(tmp_path):
     assert done.stdout == "[('extracting', (6, 6)), ('graph', (3, 3)), ('reading', (6, 6)), ('writing', (2, 2))]\n"
     library = [p for p in (ROOT / "kg").glob("*.py") if p.name != "cli.py"]
     assert [p.name for p in library if re.search(r"^\s*(import|from)\s+(tqdm|rich)\b", p.read_text(), re.M)] == []
+
+
+def test_issue_15_builds_without_the_builtin_vocabulary(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(out), "--no-builtin-vocab", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "Concepts:  1 (0 from the vocabulary, 1 discovered)" in result.output.splitlines()
+    assert json.loads((out / "manifest.json").read_text())["settings"]["builtin_vocab"] is False
+    result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(out), "--no-builtin-vocab", "--vocab-only"])
+    assert result.exit_code == 1
+    assert result.output == "Error: no vocabulary and no discovery: give --vocab FILE, or drop --vocab-only\n"

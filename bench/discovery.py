@@ -1,0 +1,77 @@
+"""Discovery alone, with the built-in vocabulary switched off (issue 15): how much of the field it finds, and how
+much of what it finds is junk. Not part of the test suite.
+
+    python bench/discovery.py [CORPUS ...]
+
+Defaults: TurnTrout's posts, the Alignment Forum excerpts and the whole shared corpus. For each:
+
+- coverage: of the built-in concepts that a build with the vocabulary finds in 3 or more documents, the share that a
+  build without it discovers (a discovered term equal to the concept's name or an alias, once normalized);
+- junk: of the 100 most mentioned discovered terms, those made only of very common English words (wordfreq Zipf
+  >= 5, "human", "example", "people") or on the by-eye list below; every term is printed, flagged, for checking.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+sys.path.insert(0, str(ROOT))
+
+import kg  # noqa: E402
+from kg.vocab import normalize  # noqa: E402
+
+# Terms read by eye as not concepts of the field (prose, maths notation, site furniture); extend as you check.
+BY_EYE = {"key takeaways", "euclidean distance", "unsteered completions", "steered completions", "next token"}
+
+
+def concepts(graph) -> dict[str, dict]:
+    return {n: d for n, d in graph.nodes(data=True) if d.get("kind") == "concept"}
+
+
+def junk(term: str) -> bool:
+    words = term.lower().split()
+    return term.lower() in BY_EYE or all(zipf_frequency(w, "en") >= 5.0 for w in words)
+
+
+def main() -> None:
+    corpora = [Path(p) for p in sys.argv[1:]] or [SHARED / "turntrout" / "posts", SHARED / "alignment-forum", SHARED]
+    for corpus in corpora:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with_vocab = concepts(kg.build([corpus], outdir=None).graph)
+            alone = concepts(kg.build([corpus], outdir=None, settings=kg.Settings(builtin_vocab=False)).graph)
+        known = {
+            slug: {normalize(n) for n in [d["label"], *filter(None, str(d.get("aliases", "")).split("|"))]}
+            for slug, d in with_vocab.items()
+            if d.get("source") == "vocabulary" and d["doc_count"] >= 3
+        }
+        found_names = {normalize(d["label"]) for d in alone.values()}
+        found = sorted(slug for slug, names in known.items() if names & found_names)
+        top = sorted(alone.values(), key=lambda d: (-d["count"], d["label"]))[:100]
+        flagged = [d["label"] for d in top if junk(d["label"])]
+        print(f"\n{corpus}: {len(alone)} terms discovered without the vocabulary")
+        print(
+            f"coverage: {len(found)} of {len(known)} built-in concepts in >= 3 documents ({len(found) / len(known):.0%})"
+        )
+        print(
+            f"junk among the {len(top)} most mentioned: {len(flagged)} ({len(flagged) / max(len(top), 1):.0%}): {flagged}"
+        )
+        print(
+            "top terms: "
+            + ", ".join(f"{d['label']} ({d['count']})" + (" [junk]" if junk(d["label"]) else "") for d in top)
+        )
+        missed = sorted(known.keys() - set(found), key=lambda s: -with_vocab[s]["count"])[:25]
+        print(
+            "most mentioned misses: "
+            + ", ".join(f"{with_vocab[s]['label']} ({with_vocab[s]['count']})" for s in missed)
+        )
+
+
+if __name__ == "__main__":
+    main()
