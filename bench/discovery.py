@@ -28,6 +28,8 @@ from kg.vocab import normalize  # noqa: E402
 
 # Terms read by eye as not concepts of the field (prose, maths notation, site furniture); extend as you check.
 BY_EYE = {"key takeaways", "euclidean distance", "unsteered completions", "steered completions", "next token"}
+# Terms of the field made of common words, which the frequency rule alone would call junk.
+FIELD_TERMS = {"language model", "language models", "machine learning", "attack success rate"}
 
 
 def concepts(graph) -> dict[str, dict]:
@@ -36,6 +38,8 @@ def concepts(graph) -> dict[str, dict]:
 
 def junk(term: str) -> bool:
     words = term.lower().split()
+    if term.lower() in FIELD_TERMS:
+        return False
     return term.lower() in BY_EYE or all(zipf_frequency(w, "en") >= 5.0 for w in words)
 
 
