@@ -104,3 +104,21 @@ def test_bad_pdfs_are_named_and_the_rest_is_read(tmp_path):
     assert any(m.startswith("skipped 3 files of kinds kg cannot read, .png (2), .docx (1): ") for m in messages)
     with pytest.raises(InputError, match="encrypted PDF"):
         read_file(folder / "locked.pdf")
+
+
+def test_truncated_and_mangled_pdfs_are_one_named_skip_each(tmp_path):
+    """A PDF cut short or with bytes flipped either reads or is an ``InputError`` naming it: nothing else escapes."""
+    whole = paper(tmp_path / "whole.pdf", text="Corrigibility in Practice\n\n" + BODY * 20).read_bytes()
+    variants = [whole[:n] for n in range(0, len(whole), max(1, len(whole) // 12))]
+    variants += [whole[:k] + bytes([whole[k] ^ 0xFF]) + whole[k + 1 :] for k in range(50, len(whole), len(whole) // 12)]
+    for number, data in enumerate(variants):
+        path = tmp_path / f"v{number}.pdf"
+        path.write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                documents = read_file(path)
+            except InputError as exc:
+                assert str(exc).startswith(str(path))
+            else:
+                assert all(d.text for d in documents)
