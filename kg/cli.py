@@ -137,6 +137,14 @@ def _window(value: str) -> str | int:
     help="Reuse per-document extractions from $KG_CACHE_DIR (default ~/.cache/kg).",
 )
 @click.option("--strict", is_flag=True, help="Fail if any file or item cannot be read (default: skip it and warn).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: here, or on a Dask cluster (pip install 'kg[dask]').",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
 @_QUIET
 @_friendly
 def build(
@@ -160,6 +168,8 @@ def build(
     leiden: bool,
     cache: bool,
     strict: bool,
+    engine: str,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
@@ -186,7 +196,14 @@ def build(
     cache_dir = _cache_dir() if cache else None
     with _progress(quiet) as progress:
         result = build_graph_files(
-            inputs or ("corpus",), outdir, settings=settings, cache_dir=cache_dir, strict=strict, progress=progress
+            inputs or ("corpus",),
+            outdir,
+            settings=settings,
+            cache_dir=cache_dir,
+            strict=strict,
+            progress=progress,
+            dask=engine == "dask",
+            scheduler=scheduler,
         )
     edges = result.edge_counts()
     concepts = result.concepts()

@@ -98,6 +98,32 @@ def build_graph(
     return graph, adoption.abbreviations
 
 
+def _extract_on_dask(
+    documents: Sequence[Document],
+    vocabulary: Vocabulary,
+    settings: Settings,
+    cache: ExtractionCache | None,
+    scheduler: str | None,
+    progress: Callable[[int, int], None],
+) -> list[Extraction]:
+    """Extractions from the cache where it has them, from the cluster for the rest, in document order."""
+    from .engine import extract_on_dask
+
+    found = cache.get_all(documents) if cache else [None] * len(documents)
+    missing = [d for d, e in zip(documents, found, strict=True) if e is None]
+    fresh = iter(extract_on_dask(missing, vocabulary, settings.extraction, scheduler=scheduler, progress=progress))
+    extractions = []
+    for document, extraction in zip(documents, found, strict=True):
+        if extraction is None:
+            extraction = next(fresh)
+            if cache:
+                cache.put(document, extraction)
+        extractions.append(extraction)
+    if cache:
+        cache.close()
+    return extractions
+
+
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:
     paths = sorted({d.path for d in documents if d.path})
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
@@ -119,6 +145,8 @@ def build(
     cache_dir: str | Path | None = None,
     strict: bool = False,
     progress: Progress = _quiet,
+    scheduler: str | None = None,
+    dask: bool = False,
 ) -> BuildResult:
     """Read the inputs, extract concepts, build and analyze the graph, and write every output into ``outdir``.
 
@@ -126,7 +154,9 @@ def build(
     any of them is an error. With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept
     there per document and reused by later builds (see ``kg.extract.ExtractionCache``). ``progress`` is called as
     each step moves on: ``progress("reading", files_done, files)``, then ``extracting`` (documents), ``graph``
-    (stages) and ``writing`` (files); the command line draws it, the library never does. Outputs, replaced as a
+    (stages) and ``writing`` (files); the command line draws it, the library never does. With ``dask``,
+    extraction runs on the Dask cluster at ``scheduler`` (or a local one; see ``kg.engine``) and the graph is the
+    same, byte for byte. Outputs, replaced as a
     set: ``graph.html``, ``graph.graphml``, ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``,
     ``abbreviations.csv`` and ``manifest.json``.
 
@@ -142,12 +172,17 @@ def build(
     documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
     vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
-    extractions = []
-    for extraction in extract_documents(
-        documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache
-    ):
-        extractions.append(extraction)
-        progress("extracting", len(extractions), len(documents))
+    if dask:
+        extractions = _extract_on_dask(
+            documents, vocabulary, settings, cache, scheduler, partial(progress, "extracting")
+        )
+    else:
+        extractions = []
+        for extraction in extract_documents(
+            documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache
+        ):
+            extractions.append(extraction)
+            progress("extracting", len(extractions), len(documents))
     progress("graph", 0, 3)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
     progress("graph", 1, 3)
