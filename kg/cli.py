@@ -142,7 +142,7 @@ def _window(value: str) -> str | int:
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
-    help="Where extraction runs: here, or on a Dask cluster (pip install 'kg[dask]').",
+    help="Where extraction runs: here, or on a Dask cluster (pip install '.[dask]').",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
 @_QUIET

@@ -5,8 +5,8 @@ each partition of documents goes to a worker, which builds one ``Extractor`` per
 it for the partitions that follow; the records come back in document order, so the graph is the one a local build
 makes, byte for byte. Reading, counting and the graph stay on the machine that runs ``kg build``.
 
-A worker needs what ``kg build`` needs: Python 3.11, ``pip install kg`` (which brings spaCy and its model) and
-``dask[distributed]``. Without ``scheduler`` a ``LocalCluster`` of two worker processes is started and stopped.
+A worker needs what ``kg build`` needs: Python 3.11 and ``pip install '.[dask]'`` in a checkout of kg (which brings
+spaCy, its model and Dask). Without ``scheduler`` a ``LocalCluster`` of two worker processes is started and stopped.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def extract_on_dask(
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise KgError("--engine dask needs Dask: pip install 'kg[dask]'") from None
+        raise KgError("--engine dask needs Dask: pip install '.[dask]' in kg's folder") from None
     cluster = None
     try:
         if scheduler:
