@@ -11,7 +11,7 @@ spaCy, its model and Dask). Without ``scheduler`` a ``LocalCluster`` of two work
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import KgError
@@ -46,17 +46,18 @@ def extract_on_dask(
     scheduler: str | None = None,
     partition: int | None = None,
     workers: int = 2,
-    progress: Any = None,
-) -> list[Extraction]:
+) -> Iterator[Extraction]:
     """The extraction of each document, in order, computed on the Dask cluster at ``scheduler`` (an address such
     as ``tcp://10.0.0.5:8786``) or on a local one of ``workers`` processes. ``partition`` documents go in one task
-    (by default about four tasks per worker, at most 32 documents each).
+    (by default about four tasks per worker, at most 32 documents each). No document, no cluster.
 
     Raises
     ------
     KgError
         Dask is not installed, or the scheduler cannot be reached.
     """
+    if not documents:
+        return
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -76,12 +77,8 @@ def extract_on_dask(
         parts = [list(documents[i : i + size]) for i in range(0, len(documents), size)]
         [shared] = client.scatter([vocabulary], broadcast=True)
         futures = client.map(_extract_partition, parts, vocabulary=shared, settings=settings, pure=False)
-        extractions: list[Extraction] = []
         for future in futures:  # in order, whatever order they finish in
-            extractions.extend(future.result())
-            if progress:
-                progress(len(extractions), len(documents))
-        return extractions
+            yield from future.result()
     finally:
         client.close()
         if cluster is not None:

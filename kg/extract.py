@@ -21,7 +21,7 @@ import re
 import sqlite3
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -533,6 +533,25 @@ class ExtractionCache:
             )
 
 
+def reuse_cached(
+    documents: Sequence[Document],
+    cache: ExtractionCache,
+    extract: Callable[[list[Document]], Iterable[Extraction]],
+) -> Iterator[Extraction]:
+    """Extractions in document order: read from ``cache`` where it has them, made by ``extract`` (here, in
+    processes or on a cluster) for the rest, which are then stored."""
+    found = cache.get_all(documents)
+    fresh = iter(extract([d for d, e in zip(documents, found, strict=True) if e is None]))
+    try:
+        for document, extraction in zip(documents, found, strict=True):
+            if extraction is None:
+                extraction = next(fresh)
+                cache.put(document, extraction)
+            yield extraction
+    finally:
+        cache.close()
+
+
 _worker: Extractor | None = None
 
 
@@ -560,17 +579,9 @@ def extract_documents(
     With a ``cache``, documents extracted before are read back and only the others are extracted.
     """
     if cache is not None:
-        found = cache.get_all(documents)
-        missing = [d for d, e in zip(documents, found, strict=True) if e is None]
-        fresh = extract_documents(missing, vocabulary, settings, n_process=n_process)
-        try:
-            for document, extraction in zip(documents, found, strict=True):
-                if extraction is None:
-                    extraction = next(fresh)
-                    cache.put(document, extraction)
-                yield extraction
-        finally:
-            cache.close()
+        yield from reuse_cached(
+            documents, cache, lambda missing: extract_documents(missing, vocabulary, settings, n_process=n_process)
+        )
         return
     if n_process == 1 or len(documents) < 2 * n_process:
         yield from Extractor(vocabulary, settings).extract_all(documents)

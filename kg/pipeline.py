@@ -25,7 +25,7 @@ from .corpus import CorpusReport, Document, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, discover, gather, resolve
 from .export import csv_text, render_outputs, replace_outputs
-from .extract import ExtractionCache, extract_documents, noun_phrase_check
+from .extract import ExtractionCache, extract_documents, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, select_edges
 from .keys import split_key
 from .layout import add_layout
@@ -98,32 +98,6 @@ def build_graph(
     return graph, adoption.abbreviations
 
 
-def _extract_on_dask(
-    documents: Sequence[Document],
-    vocabulary: Vocabulary,
-    settings: Settings,
-    cache: ExtractionCache | None,
-    scheduler: str | None,
-    progress: Callable[[int, int], None],
-) -> list[Extraction]:
-    """Extractions from the cache where it has them, from the cluster for the rest, in document order."""
-    from .engine import extract_on_dask
-
-    found = cache.get_all(documents) if cache else [None] * len(documents)
-    missing = [d for d, e in zip(documents, found, strict=True) if e is None]
-    fresh = iter(extract_on_dask(missing, vocabulary, settings.extraction, scheduler=scheduler, progress=progress))
-    extractions = []
-    for document, extraction in zip(documents, found, strict=True):
-        if extraction is None:
-            extraction = next(fresh)
-            if cache:
-                cache.put(document, extraction)
-        extractions.append(extraction)
-    if cache:
-        cache.close()
-    return extractions
-
-
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:
     paths = sorted({d.path for d in documents if d.path})
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
@@ -173,16 +147,16 @@ def build(
     vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
     if dask:
-        extractions = _extract_on_dask(
-            documents, vocabulary, settings, cache, scheduler, partial(progress, "extracting")
-        )
+        from .engine import extract_on_dask
+
+        remote = partial(extract_on_dask, vocabulary=vocabulary, settings=settings.extraction, scheduler=scheduler)
+        made: Iterable[Extraction] = reuse_cached(documents, cache, remote) if cache else remote(documents)
     else:
-        extractions = []
-        for extraction in extract_documents(
-            documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache
-        ):
-            extractions.append(extraction)
-            progress("extracting", len(extractions), len(documents))
+        made = extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache)
+    extractions = []
+    for extraction in made:
+        extractions.append(extraction)
+        progress("extracting", len(extractions), len(documents))
     progress("graph", 0, 3)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
     progress("graph", 1, 3)
