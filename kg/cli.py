@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -571,14 +570,14 @@ fetch.command("alignmentforum")(_forum("alignmentforum"))
 @_friendly
 def fetch_arxiv_command(terms, outdir, limit, pdf, endpoint, rate, quiet) -> None:
     """Papers from arXiv: a search (abs:"reward hacking" AND cat:cs.LG) or arXiv ids (2312.09390 1805.00899)."""
-    from .fetch import fetch_arxiv
+    from .fetch import arxiv_request, fetch_arxiv
 
-    ids = [t for t in terms if re.fullmatch(r"(arxiv:)?\d{4}\.\d{4,5}(v\d+)?", t, re.I)]
+    query, ids = arxiv_request(terms)
     with _progress(quiet) as progress:
         result = fetch_arxiv(
-            None if len(ids) == len(terms) else " ".join(terms),
+            query,
             outdir,
-            ids=[re.sub(r"^arxiv:|v\d+$", "", i, flags=re.I) for i in ids] if len(ids) == len(terms) else (),
+            ids=ids,
             limit=limit,
             pdf=pdf,
             endpoint=endpoint,

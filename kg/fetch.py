@@ -22,7 +22,7 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,8 +34,19 @@ from ._version import __version__
 from .errors import KgError
 from .export import write_atomic
 from .keys import slugify
+from .urls import ARXIV_ID
 
-__all__ = ["Client", "FetchError", "FetchResult", "fetch_forum", "fetch_arxiv", "fetch_feed", "ENDPOINTS", "USER_AGENT"]
+__all__ = [
+    "Client",
+    "FetchError",
+    "FetchResult",
+    "fetch_forum",
+    "fetch_arxiv",
+    "arxiv_request",
+    "fetch_feed",
+    "ENDPOINTS",
+    "USER_AGENT",
+]
 
 USER_AGENT = f"kg/{__version__} (concept maps of AI-alignment writing; polite: 1 request/s, honours Retry-After)"
 ENDPOINTS = {
@@ -337,8 +348,10 @@ def _fetch_comments(
 ) -> int:
     """Comments of every saved post that has none saved yet (so a second run asks only for what is missing)."""
     saved = _load_rows(path)
-    done_posts = {row.get("parent") for row in saved.values()} | _load_marks(path)
-    todo = [post for key, post in sorted(posts.items()) if key not in done_posts and (post.get("comment_count") or 0)]
+    marks = _marks_path(path)  # posts whose comments are all saved, those with none included
+    done = set(marks.read_text(encoding="utf-8").split()) if marks.exists() else set()
+    parents = {row.get("parent") for row in saved.values()}
+    todo = [p for key, p in sorted(posts.items()) if key not in done and key not in parents and p.get("comment_count")]
     for number, post in enumerate(todo, 1):
         terms = {"view": "postCommentsOld", "postId": post["lw_id"], "limit": 1000}
         for comment in _results(client.graphql(url, _COMMENTS, {"terms": terms}), "comments"):
@@ -346,7 +359,8 @@ def _fetch_comments(
                 row = comment_row(comment, post, site)
                 saved[row["id"]] = row
         _save_rows(path, saved)
-        _mark(path, post["id"])
+        done.add(post["id"])
+        write_atomic(marks, "\n".join(sorted(done)) + "\n")
         if progress:
             progress("comments", number, len(todo))
     return len(saved)
@@ -356,20 +370,25 @@ def _marks_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.done")  # hidden: corpus readers skip it
 
 
-def _load_marks(path: Path) -> set[str]:
-    marks = _marks_path(path)
-    return set(marks.read_text(encoding="utf-8").split()) if marks.exists() else set()
-
-
-def _mark(path: Path, key: str) -> None:
-    write_atomic(_marks_path(path), "\n".join(sorted(_load_marks(path) | {key})) + "\n")
-
-
 # --- arXiv ------------------------------------------------------------------------------------------------------
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV_NS = "{http://arxiv.org/schemas/atom}"
-_ID = re.compile(r"(?:arxiv\.org/abs/)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.I)
+_ID = re.compile(r"(?:arxiv\.org/abs/)?(" + ARXIV_ID + r")(v\d+)?$", re.I)
+_GIVEN_ID = re.compile(r"(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?", re.I)  # an id on the command line
+
+
+def arxiv_request(terms: Sequence[str]) -> tuple[str | None, list[str]]:
+    """What ``kg fetch arxiv TERMS...`` asks for: arXiv ids when every term is one (versions dropped), else the
+    terms as one search query.
+
+    >>> arxiv_request(["2312.09390", "arXiv:1805.00899v2"]), arxiv_request(['abs:"reward hacking"'])
+    ((None, ['2312.09390', '1805.00899']), ('abs:"reward hacking"', []))
+    """
+    matches = [_GIVEN_ID.fullmatch(term) for term in terms]
+    if all(matches):
+        return None, [m.group(1) for m in matches if m]
+    return " ".join(terms), []
 
 
 def _entries(xml: bytes, url: str) -> Iterator[dict[str, Any]]:
@@ -443,12 +462,13 @@ def fetch_arxiv(
 
 def _fetch_pdfs(client: Client, base: str, rows: dict[str, dict], folder: Path, progress: Progress | None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
-    todo = [r["arxiv_id"] for r in rows.values() if not (folder / f"{r['arxiv_id'].replace('/', '_')}.pdf").exists()]
-    for number, arxiv in enumerate(sorted(todo), 1):
+    path = {r["arxiv_id"]: folder / f"{r['arxiv_id'].replace('/', '_')}.pdf" for r in rows.values()}
+    todo = sorted(arxiv for arxiv, pdf in path.items() if not pdf.exists())
+    for number, arxiv in enumerate(todo, 1):
         response = client.get(base + arxiv)
         if not response.content.startswith(b"%PDF"):
             raise FetchError(f"{base + arxiv}: not a PDF; run the same command again to resume")
-        write_atomic(folder / f"{arxiv.replace('/', '_')}.pdf", response.content)
+        write_atomic(path[arxiv], response.content)
         if progress:
             progress("PDFs", number, len(todo))
     return sum(1 for _ in folder.glob("*.pdf"))

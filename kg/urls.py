@@ -8,14 +8,23 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-__all__ = ["is_absolute", "normalize_url", "lesswrong_id", "comment_id", "post_key", "arxiv_id", "doi", "outside_key"]
+__all__ = [
+    "is_absolute",
+    "normalize_url",
+    "lesswrong_id",
+    "comment_id",
+    "post_key",
+    "arxiv_id",
+    "doi",
+    "outside_key",
+    "ARXIV_ID",
+]
 
 _SCHEME = re.compile(r"^[a-z]+://", re.I)
 _COMMENT = re.compile(r"[?&]commentId=(\w+)")
 _LW_POST = re.compile(r"(?:lesswrong\.com|alignmentforum\.org|greaterwrong\.com)/posts/([A-Za-z0-9]{17})(?:/|$|[?#])")
-_ARXIV = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?", re.I
-)
+ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})"  # 2312.09390, or hep-th/9901001 before 2007
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(" + ARXIV_ID + r")(?:v\d+)?", re.I)
 _DOI = re.compile(r"(?:doi\.org/|doi:\s*)(10\.\d{4,9}/[^\s\"'<>#?]+)", re.I)
 
 
