@@ -25,6 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import GraphFileError, KgError, KgWarning
+from .graph import years_of
 
 __all__ = [
     "write_atomic",
@@ -179,9 +180,8 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
         data["viz"] = viz
         if isinstance(data.get("first_seen"), int) and data["first_seen"] > 0:
             data["start"] = f"{data['first_seen']:04d}-01-01"
-        if data.get("years"):
-            per_year = [item.split(":") for item in str(data["years"]).split("|")]
-            data["mentions"] = [(int(n), f"{int(y):04d}-01-01", f"{int(y):04d}-12-31") for y, n in per_year]
+        if per_year := years_of(data.get("years")):
+            data["mentions"] = [(n, f"{y:04d}-01-01", f"{y:04d}-12-31") for y, n in per_year.items()]
     for _, _, data in flat.edges(data=True):
         if isinstance(data.get("first_seen"), int) and data["first_seen"] > 0:
             data["start"] = f"{data['first_seen']:04d}-01-01"

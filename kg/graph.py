@@ -35,6 +35,7 @@ __all__ = [
     "g_squared",
     "npmi",
     "community_names",
+    "years_of",
 ]
 
 
@@ -119,8 +120,19 @@ def _add_concepts(graph: nx.MultiDiGraph, concepts: Mapping[str, Concept], count
 
 
 def _years_text(per_year: Mapping[int, int]) -> str:
-    """Counts by year as GraphML-ready text: ``"2019:3|2021:1"``."""
+    """Counts by year as GraphML-ready text: ``"2019:3|2021:1"`` (``years_of`` reads it back)."""
     return "|".join(f"{year}:{per_year[year]}" for year in sorted(per_year))
+
+
+def years_of(text: object) -> dict[int, int]:
+    """The counts by year in a ``years`` attribute; none for an empty or missing one.
+
+    >>> years_of("2019:3|2021:1"), years_of(None)
+    ({2019: 3, 2021: 1}, {})
+    """
+    if not text:
+        return {}
+    return {int(year): int(n) for year, n in (item.split(":") for item in str(text).split("|"))}
 
 
 SMALL_CORPUS = 50  # documents; below this every positively associated pair that meets is an edge

@@ -28,6 +28,7 @@ from pyvis.network import Network
 from .config import Settings
 from .errors import KgError
 from .export import community_color
+from .graph import years_of
 from .keys import doc_node
 from .layout import OTHER
 from .query import linked_concepts
@@ -126,18 +127,18 @@ def spread_labels(
     return {n: (round(centre[n][0] - boxes[n][0], 2), round(centre[n][1] - boxes[n][1], 2)) for n in names}
 
 
-def _world(graph: nx.MultiDiGraph, concepts: list[str], drawn: list[str]) -> dict[str, tuple[float, float]]:
-    """Page positions of every concept: the drawn ones fill WORLD (a few outliers held at its rim, so that they do
-    not squeeze the rest into the middle), labelled ones nudged apart."""
+def _world(graph: nx.MultiDiGraph, nodes: list[str], drawn: list[str]) -> dict[str, tuple[float, float]]:
+    """Page positions of ``nodes`` from the layout's: the ``drawn`` concepts fill WORLD (a few outliers held at its
+    rim, so that they do not squeeze the rest into the middle), labelled ones nudged apart."""
 
     def axis(name: str, extent: float) -> dict[str, float]:
         spread = sorted(abs(graph.nodes[n].get(name, 0.0)) for n in drawn) or [1.0]
         scale = extent / 2 / (spread[int(0.95 * (len(spread) - 1))] or 1.0)
         rim = 0.55 * extent
-        return {n: max(-rim, min(rim, graph.nodes[n].get(name, 0.0) * scale)) for n in concepts}
+        return {n: max(-rim, min(rim, graph.nodes[n].get(name, 0.0) * scale)) for n in nodes}
 
     xs, ys = axis("x", WORLD[0]), axis("y", WORLD[1])
-    world = {n: (xs[n], ys[n]) for n in concepts}
+    world = {n: (xs[n], ys[n]) for n in nodes}
     boxes = {
         n: label_box(*world[n], graph.nodes[n].get("size", OTHER), _font(rank), graph.nodes[n].get("label", n))
         for rank, n in enumerate(drawn[:LABELLED])
@@ -156,12 +157,6 @@ def _font(rank: int) -> float:
     return round(max(last, first - (first - last) * (rank - LABELLED) / 300), 1)
 
 
-def _years(text: object) -> dict[str, int]:
-    if not text:
-        return {}
-    return {year: int(n) for year, n in (item.split(":") for item in str(text).split("|"))}
-
-
 def _tooltip(data: Mapping, lines: Iterable[str]) -> str:
     return "\n".join([str(data.get("label", "")), *lines])
 
@@ -178,7 +173,7 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
     ranked = _by_count(graph)
     drawn = ranked[: settings.max_nodes]
     others = _select(graph, drawn, settings)
-    world = _world(graph, ranked, drawn)
+    world = _world(graph, ranked + others, drawn)  # documents and authors where the layout put them
     concepts = {node: _concept(graph, node, world[node], rank) for rank, node in enumerate(ranked)}
     documents = {n: _document(graph, n) for n, k in sorted(graph.nodes(data="kind")) if k == "document"}
     authors = {n: _author(graph, n) for n, k in sorted(graph.nodes(data="kind")) if k == "author"}
@@ -187,15 +182,14 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
         net.nodes.append(_concept_node(concepts[node], node))
     for node in others:
         data = graph.nodes[node]
-        near = [world[c] for c in _concepts_of(graph, node) if c in world] or [(0.0, 0.0)]
         net.nodes.append(
             {
                 "id": node,
                 "label": data.get("label", node),
                 "kind": data["kind"],
                 "shape": _KIND_SHAPE.get(data["kind"], "dot"),
-                "x": round(sum(p[0] for p in near) / len(near) + _jitter(node), 1),
-                "y": round(sum(p[1] for p in near) / len(near) + _jitter(node[::-1]), 1),
+                "x": world[node][0],
+                "y": world[node][1],
                 "size": OTHER,
                 "font": {"size": OTHER_LABEL},
                 "color": "#607d8b" if data["kind"] == "document" else "#8d6e63",
@@ -239,17 +233,6 @@ def page_data(graph: nx.MultiDiGraph, settings: Settings = Settings()) -> dict:
     }
 
 
-def _jitter(text: str) -> float:
-    """A small fixed offset per node, so that documents of the same concepts do not sit on one spot."""
-    return (sum(map(ord, text)) % 41 - 20) * 1.5
-
-
-def _concepts_of(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    if graph.nodes[node]["kind"] == "document":
-        return [c for _, c, key in graph.out_edges(node, keys=True) if key == "mentions"]
-    return [c for _, d, key in graph.out_edges(node, keys=True) if key == "wrote" for c in _concepts_of(graph, d)]
-
-
 def _concept(graph: nx.MultiDiGraph, node: str, position: tuple[float, float], rank: int) -> dict:
     data = graph.nodes[node]
     reading = sorted(
@@ -273,7 +256,7 @@ def _concept(graph: nx.MultiDiGraph, node: str, position: tuple[float, float], r
         "font": _font(rank),
         "x": position[0],
         "y": position[1],
-        "years": _years(data.get("years")),
+        "years": years_of(data.get("years")),
         "neighbours": [_neighbour(graph, node, link["concept"]) for link in neighbours],
         "evidence": [_evidence_item(e) for e in data.get("evidence", [])],
         "documents": reading,
@@ -288,7 +271,7 @@ def _neighbour(graph: nx.MultiDiGraph, node: str, other: str) -> dict:
         "edge": f"{a}|{b}",
         **_strength(data),
         "weight": data.get("weight", 0.0),
-        "years": _years(data.get("years")),
+        "years": years_of(data.get("years")),
     }
 
 
@@ -373,7 +356,7 @@ def _page_edges(graph: nx.MultiDiGraph, concepts: set[str], shown: set[str], set
                 "relation": "co_occurs",
                 "weight": data["weight"],
                 **_strength(data),
-                "years": _years(data.get("years")),
+                "years": years_of(data.get("years")),
                 "hidden": False,
             }
         )
