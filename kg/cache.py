@@ -114,10 +114,6 @@ class Store:
             self._db = db
         return self._db
 
-    def get(self, key: str) -> str | None:
-        row = self._connect().execute("SELECT value FROM extraction WHERE key = ?", (key,)).fetchone()
-        return row[0] if row and isinstance(row[0], str) else None
-
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
         """The stored values of ``keys`` (those present), in one pass."""
         wanted = list(dict.fromkeys(keys))

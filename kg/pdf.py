@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .corpus import Document, InputError, _date, _note
+from .corpus import Document, InputError, _date, _note, _title_from_name
 from .keys import slug_or_hash
 from .markup import Link, plain_text_links
 from .untrusted import clean_text
@@ -83,7 +83,7 @@ def _title(metadata_title: object, first_page: str, path: Path) -> str:
         line = line.strip()
         if 2 <= len(line.split()) <= 25 and not _ARXIV_STAMP.search(line) and not line.endswith((".", ",")):
             return line
-    return re.sub(r"[-_]+", " ", path.stem).strip() or path.name
+    return _title_from_name(path)
 
 
 def _authors(value: object) -> tuple[str, ...]:
