@@ -14,7 +14,7 @@ from itertools import combinations
 
 from .records import Extraction, Mention
 
-__all__ = ["Evidence", "Counts", "count", "document_evidence", "evidence_score", "units_of"]
+__all__ = ["Evidence", "Counts", "count", "document_evidence", "evidence_score", "outermost", "units_of"]
 
 
 @dataclass(frozen=True, order=True)
@@ -84,6 +84,25 @@ class _Best:
         return {key: tuple(item for _, item in sorted(heap, reverse=True)) for key, heap in self.items.items()}
 
 
+def outermost(keyed: list[tuple[str, Mention]]) -> list[tuple[str, Mention]]:
+    """The counted mentions of a document that no other counted mention contains, in their order.
+
+    Discovery's candidates nest ("reward" in "reward hacking"); a stretch of text counts once, for its longest term.
+
+    >>> from kg.records import Mention
+    >>> long, inner = (Mention(k, "a", 0, 0, 0, s, e, "", "") for k, s, e in [("rh", 0, 14), ("r", 0, 6)])
+    >>> [k for k, _ in outermost([("rh", long), ("r", inner)])]
+    ['rh']
+    """
+    reach = -1
+    inside: set[tuple[int, int]] = set()
+    for start, end in sorted({(m.start, m.end) for _, m in keyed}, key=lambda span: (span[0], -span[1])):
+        if end <= reach:  # an earlier span starts no later and ends no sooner: it holds this one
+            inside.add((start, end))
+        reach = max(reach, end)
+    return [(key, m) for key, m in keyed if (m.start, m.end) not in inside] if inside else keyed
+
+
 def units_of(mention: Mention, window: str | int) -> Hashable:
     """The co-occurrence unit a mention falls in: its sentence, its paragraph or its block of ``window`` tokens."""
     if window == "sentence":
@@ -133,7 +152,7 @@ def count(
     total_units = documents = 0
     for extraction in extractions:
         documents += 1
-        keyed = [(k, m) for m in extraction.mentions if (k := slug_of(m.key))]
+        keyed = outermost([(k, m) for m in extraction.mentions if (k := slug_of(m.key))])
         counts = Counter(k for k, _ in keyed)
         concept_count.update(counts)
         concept_docs.update(counts.keys())

@@ -46,27 +46,43 @@ class CandidateStats:
     """Corpus-wide counts of candidates (``~`` keys) and of short forms used undefined (``!`` keys).
 
     ``count``: mentions of each candidate; ``docs``: documents using each candidate or short form; ``early``:
-    mentions in a document's first sentences; ``surfaces``: how each candidate was written.
+    mentions in a document's first sentences; ``templated``: mentions in a sentence that recurs word for word in
+    several documents; ``surfaces``: how each candidate was written; ``words``: the corpus's length in words.
     """
 
     count: Mapping[str, int]
     docs: Mapping[str, int]
     early: Mapping[str, int]
     surfaces: Mapping[str, Counter]
+    words: int = 0
+    templated: Mapping[str, int] = field(default_factory=dict)
 
     def is_boilerplate(self, key: str) -> bool:
-        """Template text ("Epistemic status", "This is a newsletter ..."): once per document, at its top."""
+        """Template text: once per document at its top ("Epistemic status"), or mostly in sentences repeated
+        across documents ("Audio version here (may not be up yet).")."""
         count, docs = self.count.get(key, 0), self.docs.get(key, 0)
-        return docs >= 5 and count <= 1.2 * docs and self.early.get(key, 0) >= 0.7 * count
+        at_top = docs >= 5 and count <= 1.2 * docs and self.early.get(key, 0) >= 0.7 * count
+        return at_top or self.templated.get(key, 0) >= 0.7 * count > 0
 
 
-def gather(extractions: Iterable[Extraction]) -> CandidateStats:
-    """Candidate statistics in one pass over the extractions."""
+TEMPLATE_DOCUMENTS = 5  # a sentence found word for word in this many documents is a template, not writing
+
+
+def gather(extractions: Sequence[Extraction]) -> CandidateStats:
+    """Candidate statistics in two passes over the extractions (the first finds the template sentences)."""
+    sentence_docs: Counter = Counter()
+    for extraction in extractions:
+        sentence_docs.update({m.sentence_text for m in extraction.mentions if split_key(m.key)[1] == "candidate"})
+    templates = {text for text, n in sentence_docs.items() if n >= TEMPLATE_DOCUMENTS and text}
+    del sentence_docs
     count: Counter = Counter()
     docs: Counter = Counter()
     early: Counter = Counter()
+    templated: Counter = Counter()
     surfaces: dict[str, Counter] = defaultdict(Counter)
+    words = 0
     for extraction in extractions:
+        words += extraction.n_tokens
         seen: set[str] = set()
         for mention in extraction.mentions:
             kind = split_key(mention.key)[1]
@@ -77,8 +93,11 @@ def gather(extractions: Iterable[Extraction]) -> CandidateStats:
                 count[mention.key] += 1
                 surfaces[mention.key][mention.surface] += 1
                 early[mention.key] += mention.sentence <= 3
+                templated[mention.key] += mention.sentence_text in templates
         docs.update(sorted(seen))
-    return CandidateStats(count=count, docs=docs, early=early, surfaces=dict(surfaces))
+    return CandidateStats(
+        count=count, docs=docs, early=early, surfaces=dict(surfaces), words=words, templated=+templated
+    )
 
 
 @dataclass(frozen=True)
@@ -164,7 +183,7 @@ def discover(
     longer: dict[str, list[str]] = defaultdict(list)
     for key in pool:
         words = split_key(key)[0].split()
-        for size in range(2, len(words)):
+        for size in range(1, len(words)):
             for start in range(len(words) - size + 1):
                 inner = make_key(" ".join(words[start : start + size]), "candidate")
                 if inner in pool:
@@ -180,16 +199,21 @@ def discover(
         words = term.split()
         if term in BROAD_TERMS or not is_term(words, stats.surfaces[key], zipf_frequency):
             continue
+        if len(words) == 1 and not _overrepresented(term, frequency, stats.words, zipf_frequency):
+            continue
         if stats.is_boilerplate(key):
             continue
         nested = longer.get(key, [])
-        # C-value: frequency, less the average frequency of the longer terms this one sits in.
-        c_value = math.log2(len(words)) * (frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0))
+        # C-value: frequency, less the average frequency of the longer terms this one sits in; a single word
+        # weighs as a pair.
+        c_value = max(1.0, math.log2(len(words))) * (
+            frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0)
+        )
         if c_value <= 0:
             continue
         rarest = min(zipf_frequency(w, "en") for w in words)
         scored.append((c_value * math.log1p(stats.docs[key]) * (1 + (7 - rarest) / 7), key))
-    limit = max(30, min(400, n_documents // 2))
+    limit = max(30, min(1000, n_documents // 2))
     ranked = sorted(scored, reverse=True)[: limit + limit // 2]
     found = examples([key for _, key in ranked], extractions)
     if pos_check is not None:
@@ -217,6 +241,19 @@ def discover(
     return Discovery(stats=stats, resolved=resolved, concepts=concepts, candidates=tuple(candidates))
 
 
+def _overrepresented(word: str, frequency: int, corpus_words: int, zipf_frequency: Callable[..., float]) -> bool:
+    """Whether a single word is used far more in the corpus than in general English: 100 times for a word as
+    common as "intuition" or "appendix" (Zipf 3.5 and up), down to 10 times for a rare one ("steganography").
+
+    >>> from wordfreq import zipf_frequency
+    >>> _overrepresented("corrigibility", 5, 10**6, zipf_frequency), _overrepresented("appendix", 50, 10**6, zipf_frequency)
+    (True, False)
+    """
+    corpus_zipf = math.log10(frequency / max(corpus_words, 1) * 1e9)
+    general = zipf_frequency(word, "en")
+    return corpus_zipf - general >= min(2.0, max(1.0, general - 1.5))
+
+
 def head_variant(term: str) -> str:
     """A normalized term with its head noun's gerund reduced, so that variants of one term meet.
 
@@ -224,7 +261,7 @@ def head_variant(term: str) -> str:
     ('visual regression test', 'visual regression test', 'string')
     """
     *words, head = term.split()
-    if head.endswith("ing") and len(head) > 6:
+    if words and head.endswith("ing") and len(head) > 6:  # a single word's gerund is another word ("biasing")
         head = head[:-3]
     return " ".join([*words, head])
 

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from wordfreq import zipf_frequency
 
 from ._version import __version__
 from .abbreviations import find_abbreviations
@@ -40,7 +41,14 @@ from .errors import KgWarning, ModelError
 from .keys import make_key
 from .markup import Link
 from .records import Extraction, Mention
-from .terms import GENERIC_WORDS, is_boilerplate, is_candidate_token
+from .terms import (
+    EPONYM_HEADS,
+    GENERIC_WORDS,
+    is_boilerplate,
+    is_candidate_token,
+    is_joinable_token,
+    is_single_term_word,
+)
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
 __all__ = [
@@ -195,15 +203,18 @@ class Extractor:
             )
 
         mentions = [mention(span, span.label_) for span in found]
+        short_forms: set[int] = set()
         for token in doc:
             if token.i in taken or not _looks_like_short_form(token.text):
                 continue
             short = token.text if token.text in defined else token.text.removesuffix("s")
             mentions.append(mention(doc[token.i : token.i + 1], defined.get(short, make_key(short, "short"))))
-            taken.add(token.i)
+            short_forms.add(token.i)
         if self.settings.discover:
+            # A short form may open a longer term ("AI governance", "RL agent"); counting keeps the longer one.
             mentions += [
-                mention(span, make_key(normalize(span.text), "candidate")) for span in self._candidates(doc, taken)
+                mention(span, make_key(normalize(span.text), "candidate"))
+                for span in self._candidates(doc, taken, short_forms)
             ]
         mentions.sort(key=lambda m: (m.start, m.key))
         links: tuple[tuple[str, int], ...] = ()
@@ -283,11 +294,13 @@ class Extractor:
         spans.append((start_char, length))
         return sentence_of, paragraph_of, word_of, spans
 
-    def _candidates(self, doc: Doc, taken: set[int]) -> Iterator[Span]:
-        """Multiword candidate terms: noun chunks with a parser, else stopword-bounded runs of 2-4 words."""
+    def _candidates(self, doc: Doc, taken: set[int], short_forms: set[int]) -> Iterator[Span]:
+        """Candidate terms: noun chunks with a parser, else runs of words without stopwords, as n-grams of 1-4
+        words (a single word only when rare in general English or hyphenated), and possessive eponyms."""
         if self.uses_parser and doc.has_annotation("DEP"):
+            blocked = taken | short_forms
             for chunk in doc.noun_chunks:
-                words = [t for t in chunk if is_candidate_token(t.text) and t.i not in taken]
+                words = [t for t in chunk if is_candidate_token(t.text) and t.i not in blocked]
                 if len(words) >= 2 and words[-1].i - words[0].i + 1 == len(words) and len(words) <= 4:
                     yield doc[words[0].i : words[-1].i + 1]
             return
@@ -297,21 +310,17 @@ class Extractor:
                 token is not None
                 and token.i not in taken
                 and not _truncated(doc, token.i)
-                and (
-                    is_candidate_token(token.text)
-                    or (
-                        token.text == "-" and not token.whitespace_ and token.i > 0 and not doc[token.i - 1].whitespace_
-                    )
-                )
+                and (is_joinable_token(token.text) or _in_compound(doc, token.i))
             )
             if joinable:
                 run.append(token.i)
                 continue
-            yield from self._ngrams(doc, run)
+            yield from self._ngrams(doc, run, short_forms)
             run = []
+        yield from _eponyms(doc, taken)
 
     @staticmethod
-    def _ngrams(doc: Doc, run: list[int]) -> Iterator[Span]:
+    def _ngrams(doc: Doc, run: list[int], short_forms: set[int]) -> Iterator[Span]:
         words: list[tuple[int, int]] = []  # (first token, last token) of each hyphen-joined word
         for i in run:
             if doc[i].text == "-":
@@ -320,9 +329,45 @@ class Extractor:
                 words[-1] = (words[-1][0], i)
             else:
                 words.append((i, i))
-        for size in (2, 3, 4):
+        for size in (1, 2, 3, 4):
             for first in range(len(words) - size + 1):
-                yield doc[words[first][0] : words[first + size - 1][1] + 1]
+                start, end = words[first][0], words[first + size - 1][1]
+                if not is_candidate_token(doc[start].text):  # generic words end terms but start none
+                    continue
+                # A lone word must be rare in general English (a hyphenated one need not) and not a short form.
+                word = normalize_word(doc[start].text)
+                if start == end and (start in short_forms or not is_single_term_word(word, zipf_frequency)):
+                    continue
+                yield doc[start : end + 1]
+
+
+def _in_compound(doc: Doc, i: int) -> bool:
+    """A hyphen, or a short word, inside a hyphenated compound written without spaces ("weak-to-strong")."""
+    token = doc[i]
+    if token.text == "-":
+        return not token.whitespace_ and i > 0 and not doc[i - 1].whitespace_
+    return (
+        token.text.isalpha()
+        and not token.whitespace_
+        and 0 < i < len(doc) - 1
+        and doc[i - 1].text == "-"
+        and doc[i + 1].text == "-"
+        and not doc[i - 1].whitespace_
+    )
+
+
+def _eponyms(doc: Doc, taken: set[int]) -> Iterator[Span]:
+    """Possessive eponyms: a capitalized name, 's and a noun such as law or theorem ("Goodhart's law")."""
+    for token in doc[1:-1]:
+        i = token.i
+        if (
+            token.lower_ in ("'s", "’s")
+            and doc[i - 1].text[:1].isupper()
+            and doc[i - 1].text.isalpha()
+            and normalize_word(doc[i + 1].text) in EPONYM_HEADS
+            and not taken.intersection((i - 1, i, i + 1))
+        ):
+            yield doc[i - 1 : i + 2]
 
 
 def _analyzed(document: Document) -> str:
@@ -425,10 +470,11 @@ def _tagger(model: str | None) -> Language | None:
 def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
     """For each candidate, whether its example sentences use it as a noun phrase.
 
-    ``examples`` holds, per candidate, (sentence, surface) pairs. A use counts when the surface ends in a noun
-    and starts with a noun, adjective or number (not a verb, adverb or determiner); a candidate passes when most
-    of its uses count. Tagging only these few sentences keeps the default path fast. Without an installed
-    English model every candidate passes.
+    ``examples`` holds, per candidate, (sentence, surface) pairs. A use counts when the surface ends in a noun (or
+    in a gerund after a noun: "reward hacking") and starts with a noun, adjective or number (not a verb, adverb or
+    determiner); a hyphenated compound may start with any word and may also be used before a noun
+    ("power-seeking behavior"). A candidate passes when most of its uses count. Tagging only these few sentences
+    keeps the default path fast. Without an installed English model every candidate passes.
     """
     nlp = _tagger(model)
     if nlp is None:
@@ -440,11 +486,26 @@ def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | Non
         span = doc.char_span(start, start + len(surface), alignment_mode="expand") if start >= 0 else None
         if span is None or len(span) == 0:
             continue
-        words = [t for t in span if not t.is_punct]
-        votes[i].append(
-            bool(words) and words[-1].pos_ in ("NOUN", "PROPN") and words[0].pos_ in ("NOUN", "PROPN", "ADJ", "NUM")
-        )
+        votes[i].append(_noun_phrase_use(span, compound="-" in surface.split()[0]))
     return [sum(v) * 2 > len(v) if v else True for v in votes]
+
+
+_NOUNS = ("NOUN", "PROPN")
+
+
+def _noun_phrase_use(span: Span, *, compound: bool) -> bool:
+    """Whether a tagged span is used as a noun phrase (or, for a hyphenated ``compound``, before a noun)."""
+    words = [t for t in span if not t.is_punct]
+    if not words:
+        return False
+    last = words[-1]
+    if len(words) == 1 and not compound:  # a capitalized word is tagged PROPN in titles: only a common noun counts
+        return last.pos_ == "NOUN"
+    head = last.pos_ in _NOUNS or (last.tag_ == "VBG" and len(words) > 1 and words[-2].pos_ in _NOUNS)
+    if compound:
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        return head or (after is not None and after.pos_ in _NOUNS)
+    return head and (words[0].pos_ in (*_NOUNS, "ADJ", "NUM") or words[0].tag_ == "VBG")  # "scaling laws"
 
 
 def _looks_like_short_form(text: str) -> bool:

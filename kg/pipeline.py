@@ -23,7 +23,7 @@ from .citations import cite
 from .config import Settings
 from .corpus import CorpusReport, Document, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
-from .discover import Discovery, discover, gather, resolve
+from .discover import Discovery, Resolution, discover, gather, resolve
 from .export import csv_text, render_outputs, replace_outputs
 from .extract import ExtractionCache, extract_documents, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, select_edges
@@ -32,7 +32,7 @@ from .layout import add_layout
 from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "Progress", "build", "build_graph", "suggest"]
+__all__ = ["BuildResult", "Progress", "build", "build_graph", "resolve_concepts", "suggest"]
 
 Progress = Callable[[str, int, "int | None"], None]  # (step, done, total if known): how the library reports progress
 
@@ -80,9 +80,7 @@ def build_graph(
     settings: Settings = Settings(),
 ) -> tuple[nx.MultiDiGraph, tuple[Abbreviation, ...]]:
     """The graph of a corpus from its extractions (no measures or layout yet), and the abbreviation decisions."""
-    discovery = _discover(extractions, vocabulary, settings)
-    adoption = adopt(definitions(extractions), vocabulary, discovery)
-    resolution = resolve(vocabulary, discovery, adoption)
+    resolution, abbreviations = resolve_concepts(extractions, vocabulary, settings)
     counts = count(
         extractions,
         resolution.slug_of,
@@ -95,7 +93,17 @@ def build_graph(
     evidence = document_evidence(extractions, resolution.slug_of, only_documents, evidence=settings.evidence)
     citations = cite(documents, extractions, resolution.slug_of)
     graph = assemble(documents, resolution.concepts, counts, edges, citations, settings, document_evidence=evidence)
-    return graph, adoption.abbreviations
+    return graph, abbreviations
+
+
+def resolve_concepts(
+    extractions: Sequence[Extraction], vocabulary: Vocabulary, settings: Settings = Settings()
+) -> tuple[Resolution, tuple[Abbreviation, ...]]:
+    """What every mention key counts for, decided over the whole corpus by discovery and abbreviation adoption,
+    and the abbreviation decisions."""
+    discovery = _discover(extractions, vocabulary, settings)
+    adoption = adopt(definitions(extractions), vocabulary, discovery)
+    return resolve(vocabulary, discovery, adoption), adoption.abbreviations
 
 
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:

@@ -9,7 +9,18 @@ from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 
-__all__ = ["STOP_WORDS", "GENERIC_WORDS", "BROAD_TERMS", "is_candidate_token", "is_term", "is_boilerplate"]
+__all__ = [
+    "STOP_WORDS",
+    "GENERIC_WORDS",
+    "BROAD_TERMS",
+    "EPONYM_HEADS",
+    "SINGLE_WORD_ZIPF",
+    "is_candidate_token",
+    "is_joinable_token",
+    "is_single_term_word",
+    "is_term",
+    "is_boilerplate",
+]
 
 
 def _words(name: str) -> frozenset[str]:
@@ -20,12 +31,23 @@ def _words(name: str) -> frozenset[str]:
 # spaCy's English stop words, kept as data so that discovery runs without importing spaCy.
 STOP_WORDS = _words("stop_words.txt")
 GENERIC_WORDS = _words("generic_words.txt") | STOP_WORDS
+# Citation debris and Latin tags: never the last word of a term ("Hubinger et al", "reward models etc").
+_DEBRIS = frozenset("al et etc vs via ie eg cf".split())
 # Terms too broad to be nodes of a map of the field (every document is about them).
 BROAD_TERMS = frozenset(
     line.strip()
     for line in (resources.files("kg") / "data" / "broad_terms.txt").read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 )
+
+# Nouns that follow a possessive name in an eponymous term: "Goodhart's law", "Pascal's mugging", "Löb's theorem".
+EPONYM_HEADS = frozenset(
+    "law theorem lemma razor paradox problem mugging basilisk wager fallacy principle hypothesis conjecture curse "
+    "demon dilemma fence guillotine inequality".split()
+)
+# A single word used 10 times per million words of general English or more (wordfreq Zipf 4: "reward" 4.3, "agent"
+# 4.8) names no concept on its own; rarer ones ("activation" 3.8, "corrigibility" 0) may.
+SINGLE_WORD_ZIPF = 4.0
 
 
 def is_candidate_token(text: str) -> bool:
@@ -37,10 +59,31 @@ def is_candidate_token(text: str) -> bool:
     return len(text) >= 2 and text.isalpha() and text.lower() not in GENERIC_WORDS
 
 
+def is_joinable_token(text: str) -> bool:
+    """Whether a token can sit inside or end a discovered term: a word that is not a stopword.
+
+    Generic nouns end real terms ("alignment problem", "sharp left turn") though they start none (see ``is_term``).
+
+    >>> [is_joinable_token(w) for w in ["problem", "turn", "the", "2023"]]
+    [True, True, False, False]
+    """
+    return len(text) >= 2 and text.isalpha() and text.lower() not in STOP_WORDS
+
+
+def is_single_term_word(word: str, zipf_frequency: Callable[..., float]) -> bool:
+    """Whether a normalized single word is rare enough in general English to be a term on its own.
+
+    >>> from wordfreq import zipf_frequency
+    >>> [is_single_term_word(w, zipf_frequency) for w in ["corrigibility", "activation", "reward"]]
+    [True, True, False]
+    """
+    return zipf_frequency(word, "en") < SINGLE_WORD_ZIPF
+
+
 def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., float], *, need_rare: bool = True) -> bool:
     """Whether a candidate (its normalized words and surface forms) looks like a concept, not a name or prose.
 
-    ``zipf_frequency`` is wordfreq's; with ``need_rare`` one word must be uncommon in general English.
+    ``zipf_frequency`` is wordfreq's; with ``need_rare`` a single word must be uncommon in general English.
 
     >>> from wordfreq import zipf_frequency
     >>> is_term(["gradient", "hacking"], Counter({"gradient hacking": 3}), zipf_frequency)
@@ -50,15 +93,23 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
     """
     if any(len(w) < 2 or not re.fullmatch(r"[a-z][a-z\-]*", w) for w in words):
         return False
-    if words[0] in GENERIC_WORDS or words[-1] in GENERIC_WORDS:
+    # A generic word may end a term ("alignment problem") but not start one ("main problem"), nor end a single one.
+    if words[0] in GENERIC_WORDS or words[-1] in STOP_WORDS or words[-1] in _DEBRIS:
         return False
     if words[-1].endswith(("ly", "ed")) or words[0].endswith(("ly", "ize", "ise")):  # adverbs, verbs
         return False
     total = sum(forms.values())
-    titled = sum(n for form, n in forms.items() if all(w[:1].isupper() for w in form.replace("-", " ").split()))
+    titled = sum(n for form, n in forms.items() if _titled(form))
     if titled > total / 2:  # mostly Title Case: names of people, posts and products
         return False
-    return not need_rare or min(zipf_frequency(w, "en") for w in words) < 4.0
+    # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
+    return not need_rare or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
+
+
+def _titled(form: str) -> bool:
+    """Every word capitalized, and no possessive: an eponym ("Goodhart's Law") names a concept, not a person."""
+    words = form.replace("-", " ").split()
+    return all(w[:1].isupper() for w in words) and not any(w.endswith(("'s", "’s")) for w in words)
 
 
 # Sentences about the writing, not the field: acknowledgements, funding, mentorship programmes, cross-post notices.

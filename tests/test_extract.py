@@ -13,6 +13,7 @@ from kg.corpus import Document, Link
 from kg.extract import ExtractionCache, Extractor, extract_documents
 from kg.keys import is_concept_key, split_key
 from kg.terms import is_candidate_token
+from kg.vocab import Vocabulary
 
 
 def keys(extraction, kinds="vocabulary"):
@@ -95,6 +96,32 @@ def test_candidates_are_stopword_bounded_multiword_runs(extractor):
     assert not any(" the " in c or c.endswith(" was") for c in candidates)
 
 
+def test_issue_15_single_words_hyphenated_compounds_and_eponyms_are_candidates():
+    extractor = Extractor(Vocabulary([]))  # the built-in vocabulary knows every one of these
+    text = (
+        "Steganography matters. Weak-to-strong generalisation and power-seeking behaviour appear. "
+        "Goodhart's Law bites; the sharp left turn is an alignment problem. We said it."
+    )
+    candidates = set(keys(extractor.extract(doc(text)), "candidate"))
+    assert {
+        "~steganography",  # a single word rare in general English
+        "~weak to strong",  # hyphenated compounds, stopwords inside them included
+        "~weak to strong generalization",
+        "~power seeking",
+        "~goodhart law",  # a possessive eponym
+        "~sharp left turn",  # a generic word ends a term
+        "~alignment problem",
+    } <= candidates
+    assert not candidates & {"~matter", "~said", "~problem", "~law", "~turn"}  # common words are no terms alone
+
+
+def test_issue_15_a_short_form_opens_a_longer_candidate():
+    extraction = Extractor(Vocabulary([])).extract(doc("AI governance is hard. We study AI governance."))
+    candidates = keys(extraction, "candidate")
+    assert candidates.count("~ai governance") == 2 and "~ai" not in candidates
+    assert keys(extraction, "short") == ["!AI", "!AI"]  # still counted alone where no longer term holds it
+
+
 def test_no_discovery_means_no_candidates(vocabulary):
     extraction = Extractor(vocabulary, ExtractionSettings(discover=False)).extract(
         doc("A quantum flux capacitor exists.")
@@ -119,7 +146,7 @@ def test_parser_noun_chunks_feed_candidates(vocabulary):
         deps=["det", "amod", "compound", "nsubj", "ROOT", "punct"],
         heads=[3, 3, 3, 4, 4, 4],
     )
-    chunks = [span.text for span in extractor._candidates(parsed, taken=set())]
+    chunks = [span.text for span in extractor._candidates(parsed, taken=set(), short_forms=set())]
     assert chunks == ["quantum flux capacitor"]
 
 
@@ -180,6 +207,19 @@ def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monk
     other_settings = ExtractionCache(tmp_path, vocabulary, ExtractionSettings(discover=False))
     with pytest.raises(AssertionError, match=r"extracted again: \['d', 'e'\]"):
         list(extract_documents(documents, vocabulary, ExtractionSettings(discover=False), cache=other_settings))
+
+
+def test_issue_15_the_tagger_check_knows_gerund_heads_compounds_and_adjectives():
+    from kg.extract import noun_phrase_check
+
+    examples = [
+        [("We study reward hacking in agents.", "reward hacking")],  # a gerund after a noun heads a term
+        [("Scaling laws predict the loss.", "Scaling laws")],  # a gerund may modify one
+        [("Power-seeking behavior emerges in agents.", "Power-seeking")],  # a compound before a noun
+        [("The effect was causal and strong.", "causal")],  # an adjective alone is no concept
+        [("Models hide messages with steganography in text.", "steganography")],
+    ]
+    assert noun_phrase_check(examples) == [True, True, True, False, True]
 
 
 def test_case_sensitive_names_are_not_everyday_words(extractor):

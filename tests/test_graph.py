@@ -145,6 +145,9 @@ def test_discovery_accepts_terms_and_rejects_prose_names_and_debris():
     assert not ok("alex turner", {"Alex Turner": 5})  # mostly Title Case: a name
     assert not ok("x2 y3")  # not words
     assert not ok("langosco et")
+    assert ok("alignment problem") and ok("sharp left turn")  # a generic word may end a term
+    assert ok("goodhart law", {"Goodhart's Law": 3})  # an eponym is no person's name
+    assert ok("corrigibility") and not ok("agent")  # a single word must be rare in general English
 
 
 def test_discovered_candidates_become_concepts_when_they_recur():
@@ -158,6 +161,33 @@ def test_discovered_candidates_become_concepts_when_they_recur():
     single = [extraction("a", [mention("~lattice hacking", 0)] * 3)]
     graph, _ = build_graph(documents("a"), single, VOCAB)
     assert "lattice-hacking" not in graph
+
+
+def test_issue_15_single_words_need_rarity_and_overrepresentation_and_count_outside_longer_terms():
+    def spans(doc_id, words):
+        found, at = [], 0
+        for sentence, text in enumerate(words):
+            for key in text.split("|"):
+                term = key[1:]
+                found.append(Mention(key, doc_id, sentence, 0, sentence, at, at + len(term), term, f"We saw {term}."))
+            at += 100
+        return Extraction(doc_id, tuple(found), len(words), 1, 300, (), ())
+
+    rows = ["~steganography", "~shard theory|~shard", "~shard", "~shard", "~intuition", "~intuition", "~reward"]
+    records = [spans(d, rows) for d in "abc"]
+    graph, _ = build_graph(documents("a", "b", "c"), records, VOCAB)
+    # "shard" inside "shard theory" counts for the longer term only.
+    assert {n: graph.nodes[n]["count"] for n in ("steganography", "shard", "shard-theory")} == {
+        "steganography": 3,
+        "shard": 6,
+        "shard-theory": 3,
+    }
+    assert "intuition" in graph  # over-represented in this tiny corpus
+    assert "reward" not in graph  # too common in general English (Zipf 4.3) to name a concept alone
+    diluted = [*records, spans("long", ["~filler"] * 3)]
+    diluted[-1] = replace(diluted[-1], n_tokens=1_000_000)
+    graph, _ = build_graph(documents("a", "b", "c", "long"), diluted, VOCAB)
+    assert "steganography" in graph and "intuition" not in graph  # common words need 100x, rare ones 10x
 
 
 def test_abbreviations_adopted_when_consistent_and_reported_when_conflicting():

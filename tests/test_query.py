@@ -80,7 +80,10 @@ def test_small_graph_export_and_diff(small, seeds_build, tmp_path):
 def test_concepts_text_and_json(built):
     result = run("concepts", built, "--top", "3")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0].startswith("  1. AI alignment  count=")
+    top = json.loads(run("concepts", built, "--top", "3", "--json").output)
+    assert [row["count"] for row in top] == sorted((row["count"] for row in top), reverse=True)
+    assert result.output.splitlines()[0].startswith(f"  1. {top[0]['label']}  count={top[0]['count']} ")
+    assert "AI alignment" in [row["label"] for row in top]
     rows = json.loads(run("concepts", built, "--top", "3", "--by", "pagerank", "--json").output)
     assert len(rows) == 3 and rows[0]["pagerank"] >= rows[1]["pagerank"] >= rows[2]["pagerank"]
 
