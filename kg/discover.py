@@ -47,7 +47,8 @@ class CandidateStats:
 
     ``count``: mentions of each candidate; ``docs``: documents using each candidate or short form; ``early``:
     mentions in a document's first sentences; ``templated``: mentions in a sentence that recurs word for word in
-    several documents; ``surfaces``: how each candidate was written; ``words``: the corpus's length in words.
+    several documents; ``surfaces``: how each candidate was written in running text (in titles, which capitalize
+    every word, only when never in running text); ``words``: the corpus's length in words.
     """
 
     count: Mapping[str, int]
@@ -80,6 +81,7 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
     early: Counter = Counter()
     templated: Counter = Counter()
     surfaces: dict[str, Counter] = defaultdict(Counter)
+    in_titles: dict[str, Counter] = defaultdict(Counter)
     words = 0
     for extraction in extractions:
         words += extraction.n_tokens
@@ -91,10 +93,12 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
             seen.add(mention.key)
             if kind == "candidate":
                 count[mention.key] += 1
-                surfaces[mention.key][mention.surface] += 1
+                (surfaces if mention.sentence else in_titles)[mention.key][mention.surface] += 1
                 early[mention.key] += mention.sentence <= 3
                 templated[mention.key] += mention.sentence_text in templates
         docs.update(sorted(seen))
+    for key, forms in in_titles.items():
+        surfaces.setdefault(key, forms)
     return CandidateStats(
         count=count, docs=docs, early=early, surfaces=dict(surfaces), words=words, templated=+templated
     )

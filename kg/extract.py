@@ -213,7 +213,7 @@ class Extractor:
         if self.settings.discover:
             # A short form may open a longer term ("AI governance", "RL agent"); counting keeps the longer one.
             mentions += [
-                mention(span, make_key(normalize(span.text), "candidate"))
+                mention(span, make_key(_normalized(span), "candidate"))
                 for span in self._candidates(doc, taken, short_forms)
             ]
         mentions.sort(key=lambda m: (m.start, m.key))
@@ -329,16 +329,24 @@ class Extractor:
                 words[-1] = (words[-1][0], i)
             else:
                 words.append((i, i))
-        for size in (1, 2, 3, 4):
-            for first in range(len(words) - size + 1):
-                start, end = words[first][0], words[first + size - 1][1]
-                if not is_candidate_token(doc[start].text):  # generic words end terms but start none
-                    continue
-                # A lone word must be rare in general English (a hyphenated one need not) and not a short form.
-                word = normalize_word(doc[start].text)
-                if start == end and (start in short_forms or not is_single_term_word(word, zipf_frequency)):
-                    continue
+        for first, (start, end) in enumerate(words):
+            if not is_candidate_token(doc[start].text):  # generic words end terms but start none
+                continue
+            # A lone word must be rare in general English (a hyphenated one need not) and not a short form.
+            if start != end or (
+                start not in short_forms and is_single_term_word(normalize_word(doc[start].text), zipf_frequency)
+            ):
                 yield doc[start : end + 1]
+            for last in range(first + 1, min(first + 4, len(words))):
+                yield doc[start : words[last][1] + 1]
+
+
+def _normalized(span: Span) -> str:
+    """``kg.vocab.normalize`` of a candidate's text, from its tokens' norms (set once per document by ``_normed``).
+
+    Hyphens and a possessive's "'s" (whose empty norm spaCy does not keep) add no word.
+    """
+    return " ".join(token.norm_ for token in span if token.text != "-" and not token.text.startswith(("'", "’")))
 
 
 def _in_compound(doc: Doc, i: int) -> bool:

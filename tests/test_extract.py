@@ -13,7 +13,7 @@ from kg.corpus import Document, Link
 from kg.extract import ExtractionCache, Extractor, extract_documents
 from kg.keys import is_concept_key, split_key
 from kg.terms import is_candidate_token
-from kg.vocab import Vocabulary
+from kg.vocab import Vocabulary, normalize
 
 
 def keys(extraction, kinds="vocabulary"):
@@ -113,6 +113,15 @@ def test_issue_15_single_words_hyphenated_compounds_and_eponyms_are_candidates()
         "~alignment problem",
     } <= candidates
     assert not candidates & {"~matter", "~said", "~problem", "~law", "~turn"}  # common words are no terms alone
+
+
+def test_candidate_keys_are_the_normalized_text():
+    extraction = Extractor(Vocabulary([])).extract(
+        doc("Goodhart's Law and Weak-to-Strong Generalisations of mesa-optimisers' behaviours recur.")
+    )
+    candidates = [m for m in extraction.mentions if split_key(m.key)[1] == "candidate"]
+    assert len(candidates) > 5
+    assert all(split_key(m.key)[0] == normalize(m.surface) for m in candidates)
 
 
 def test_issue_15_a_short_form_opens_a_longer_candidate():

@@ -190,6 +190,35 @@ def test_issue_15_single_words_need_rarity_and_overrepresentation_and_count_outs
     assert "steganography" in graph and "intuition" not in graph  # common words need 100x, rare ones 10x
 
 
+def test_issue_15_template_sentences_are_boilerplate_and_titles_do_not_vote_on_case():
+    from kg.discover import gather
+
+    def said(key, doc_id, sentence, text, surface):
+        return Mention(key, doc_id, sentence, 0, sentence * 10, 0, len(surface), surface, text)
+
+    records = [
+        Extraction(
+            d,
+            (
+                said("~factored cognition", d, 0, "Factored Cognition", "Factored Cognition"),  # a title
+                said("~factored cognition", d, 2, f"We tried factored cognition in {d}.", "factored cognition"),
+                said("~audio version", d, 5, "Audio version here (may not be up yet).", "Audio version"),
+            ),
+            8,
+            2,
+            80,
+            (),
+            (),
+        )
+        for d in "abcdef"
+    ]
+    stats = gather(records)
+    assert stats.surfaces["~factored cognition"] == Counter({"factored cognition": 6})
+    assert stats.is_boilerplate("~audio version") and not stats.is_boilerplate("~factored cognition")
+    graph, _ = build_graph(documents(*"abcdef"), records, VOCAB)
+    assert "factored-cognition" in graph and "audio-version" not in graph
+
+
 def test_abbreviations_adopted_when_consistent_and_reported_when_conflicting():
     records = [
         extraction("a", [mention("corrigibility", 0)], abbreviations=[("CR", "corrigibility"), ("ZZ", "~zeta zone")]),
