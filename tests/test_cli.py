@@ -92,8 +92,12 @@ def test_suggest_lists_candidates_with_a_pasteable_snippet(runner, turntrout, tm
 
     from kg.vocab import load_vocabulary
 
-    rows = json.loads(runner.invoke(cli, ["suggest", str(turntrout), "--top", "8", "--json"]).stdout)
-    assert len(rows) == 8
+    rows = json.loads(runner.invoke(cli, ["suggest", str(turntrout), "--top", "40", "--json"]).stdout)
+    assert len(rows) == 40
+    # Issue 15: TurnTrout's own single-word and hyphenated terms are suggested.
+    names = {row["name"] for row in rows}
+    assert len(names & {"grader", "subshards", "whitelisting", "inaction", "chisel"}) >= 3
+    assert names & {"grader-optimization", "decision-square"}
     for row in rows:
         assert vocabulary.lookup(row["name"]) is None and row["count"] >= 3 and row["documents"] >= 3
         assert row["example"]
