@@ -129,7 +129,7 @@ def main() -> None:
         flagged = [d["label"] for d in top if junk(d["label"])]
         print(f"\n{corpus}: {len(alone)} terms discovered without the vocabulary")
         print(
-            f"coverage: {len(found)} of {len(known)} built-in concepts in >= 3 documents ({len(found) / len(known):.0%})"
+            f"coverage: {len(found)} of {len(known)} built-in concepts in >= 3 documents ({len(found) / max(len(known), 1):.0%})"
         )
         print(
             f"junk among the {len(top)} most mentioned: {len(flagged)} ({len(flagged) / max(len(top), 1):.0%}): {flagged}"

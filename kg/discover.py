@@ -167,8 +167,10 @@ def discover(
     """Score candidates by C-value, spread and specificity; keep the best that pass every filter.
 
     Filters, cheapest first: recurrence (documents and count), the vocabulary (a known name counts for its
-    concept), broad terms, shape (``kg.terms.is_term``), boilerplate (once per document, near the top),
-    C-value, then ``pos_check`` of a few example sentences for the short list (none when it is ``None``).
+    concept), broad terms, shape (``kg.terms.is_term``), for a single word its use far above general English,
+    boilerplate (once per document near the top, or in template sentences), C-value, then ``pos_check`` of a few
+    example sentences for the short list (none when it is ``None``). The short list is half the documents, 30 to
+    1,000 terms.
 
     >>> from kg.records import Extraction, Mention
     >>> def doc(i):

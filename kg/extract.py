@@ -7,7 +7,7 @@ every later stage works on the records (``kg.records``) alone.
 Mentions come in three kinds, told apart by their key (``kg.keys``):
 - ``corrigibility``: a vocabulary concept (its slug), found by a case-insensitive ``PhraseMatcher`` on
   normalized token forms, or by a case-sensitive one on abbreviations;
-- ``~reward hacking``: a discovery candidate (a normalized multiword term), for ``kg.discover`` to accept or drop;
+- ``~reward hacking``: a discovery candidate (a normalized term of 1-4 words), for ``kg.discover`` to accept or drop;
 - ``!SAE``: a short form this document uses without defining, for ``kg.abbreviations.adopt`` to resolve.
 """
 
