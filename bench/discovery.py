@@ -75,8 +75,8 @@ def counted_right(corpus: Path, top: int = 20) -> list[tuple[str, int, int]]:
     settings = kg.Settings()
     cache = kg.extract.ExtractionCache(CACHE, vocabulary, settings.extraction)
     extractions = list(kg.extract.extract_documents(documents, vocabulary, settings.extraction, cache=cache))
+    resolution, _ = kg.pipeline.resolve_concepts(extractions, vocabulary, settings, cache=cache)
     cache.close()
-    resolution, _ = kg.pipeline.resolve_concepts(extractions, vocabulary, settings)
     total: Counter = Counter()
     own: Counter = Counter()
     for extraction in extractions:

@@ -3,7 +3,8 @@
 Values are data, never code: an extraction is written as JSON (``extraction_to_json``) and read back through a
 parser that checks every field's type (``extraction_from_json``), so a tampered or foreign file can at worst make
 kg extract again. SQLite in WAL mode keeps the file whole when a build is killed and lets two builds share it.
-``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
+Beside the extractions it keeps the tagger's yes/no verdicts on discovery's short list (``verdict``), so that a
+rebuild tags no sentence twice. ``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +23,10 @@ from .records import Extraction, Mention
 __all__ = ["Store", "CacheInfo", "extraction_to_json", "extraction_from_json", "cache_info", "clear_cache"]
 
 FILE = "extractions.sqlite"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, value TEXT NOT NULL)"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS verdict (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+)
 
 
 def extraction_to_json(extraction: Extraction) -> str:
@@ -109,21 +113,31 @@ class Store:
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(_SCHEMA)
-            db.commit()
+            db.executescript(_SCHEMA)
             self._db = db
         return self._db
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored values of ``keys`` (those present), in one pass."""
+    def _rows(self, table: str, keys: Iterable[str]) -> Iterator[tuple[str, object]]:
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
         db = self._connect()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            query = f"SELECT key, value FROM extraction WHERE key IN ({','.join('?' * len(chunk))})"
-            found.update((k, v) for k, v in db.execute(query, chunk) if isinstance(v, str))
-        return found
+            yield from db.execute(f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """The stored values of ``keys`` (those present), in one pass."""
+        return {k: v for k, v in self._rows("extraction", keys) if isinstance(v, str)}
+
+    def get_verdicts(self, keys: Iterable[str]) -> dict[str, bool]:
+        """The stored yes/no verdicts of ``keys`` (those present)."""
+        return {k: bool(v) for k, v in self._rows("verdict", keys) if type(v) is int and v in (0, 1)}
+
+    def put_verdicts(self, verdicts: dict[str, bool]) -> None:
+        db = self._connect()
+        db.executemany(
+            "INSERT OR REPLACE INTO verdict (key, value) VALUES (?, ?)", [(k, int(v)) for k, v in verdicts.items()]
+        )
+        db.commit()
 
     def put(self, key: str, doc_id: str, value: str) -> None:
         db = self._connect()

@@ -475,6 +475,16 @@ def _tagger(model: str | None) -> Language | None:
     return _taggers[model]
 
 
+def _tagger_name(model: str | None) -> str:
+    """Which model ``_tagger(model)`` would load, with its version, found without loading it."""
+    for name in ([model] if model else []) + list(_TAGGER_MODELS):
+        if spacy.util.is_package(name):
+            return f"{name} {spacy.util.get_package_version(name)}"
+        if Path(name).is_dir():
+            return f"{Path(name).resolve()} {spacy.util.load_meta(Path(name) / 'meta.json').get('version')}"
+    return "no model"
+
+
 def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
     """For each candidate, whether its example sentences use it as a noun phrase.
 
@@ -484,7 +494,7 @@ def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | Non
     ("power-seeking behavior"). A candidate passes when most of its uses count. Tagging only these few sentences
     keeps the default path fast. Without an installed English model every candidate passes.
     """
-    nlp = _tagger(model)
+    nlp = _tagger(model) if examples else None
     if nlp is None:
         return [True] * len(examples)
     flat = [(i, sentence, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
@@ -582,6 +592,26 @@ class ExtractionCache:
             self.store.put(self.key(document), document.id, extraction_to_json(extraction))
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
+
+    def noun_phrase_check(self, examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
+        """``noun_phrase_check`` with each candidate's verdict kept in the store, keyed by its examples and the
+        tagger (model and version): a rebuild tags only candidates whose example sentences are new."""
+        salt = f"{__version__}|{logic_digest()}|{spacy.__version__}|{_tagger_name(model)}"
+        keys = [hashlib.sha256(repr((salt, pairs)).encode("utf-8")).hexdigest() for pairs in examples]
+        try:
+            known = {} if self.broken else self.store.get_verdicts(keys)
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+            known = {}
+        missing = [i for i, key in enumerate(keys) if key not in known]
+        verdicts = noun_phrase_check([examples[i] for i in missing], model=model)
+        fresh = dict(zip([keys[i] for i in missing], verdicts, strict=True))
+        if fresh and not self.broken:
+            try:
+                self.store.put_verdicts(fresh)
+            except (OSError, sqlite3.Error) as exc:
+                self._give_up(exc)
+        return [known[key] if key in known else fresh[key] for key in keys]
 
     def close(self) -> None:
         """Commit what was put (also done every few dozen documents)."""

@@ -66,11 +66,14 @@ class BuildResult:
         return total
 
 
-def _discover(extractions: Sequence[Extraction], vocabulary: Vocabulary, settings: Settings) -> Discovery:
+def _discover(
+    extractions: Sequence[Extraction], vocabulary: Vocabulary, settings: Settings, cache: ExtractionCache | None
+) -> Discovery:
     stats = gather(extractions)
     if not settings.discover:
         return Discovery(stats=stats)
-    return discover(extractions, vocabulary, stats=stats, pos_check=partial(noun_phrase_check, model=settings.parser))
+    check = cache.noun_phrase_check if cache else noun_phrase_check
+    return discover(extractions, vocabulary, stats=stats, pos_check=partial(check, model=settings.parser))
 
 
 def build_graph(
@@ -78,9 +81,13 @@ def build_graph(
     extractions: Sequence[Extraction],
     vocabulary: Vocabulary,
     settings: Settings = Settings(),
+    *,
+    cache: ExtractionCache | None = None,
 ) -> tuple[nx.MultiDiGraph, tuple[Abbreviation, ...]]:
-    """The graph of a corpus from its extractions (no measures or layout yet), and the abbreviation decisions."""
-    resolution, abbreviations = resolve_concepts(extractions, vocabulary, settings)
+    """The graph of a corpus from its extractions (no measures or layout yet), and the abbreviation decisions.
+
+    With a ``cache``, discovery's tagger verdicts are kept there and reused."""
+    resolution, abbreviations = resolve_concepts(extractions, vocabulary, settings, cache=cache)
     counts = count(
         extractions,
         resolution.slug_of,
@@ -97,11 +104,15 @@ def build_graph(
 
 
 def resolve_concepts(
-    extractions: Sequence[Extraction], vocabulary: Vocabulary, settings: Settings = Settings()
+    extractions: Sequence[Extraction],
+    vocabulary: Vocabulary,
+    settings: Settings = Settings(),
+    *,
+    cache: ExtractionCache | None = None,
 ) -> tuple[Resolution, tuple[Abbreviation, ...]]:
     """What every mention key counts for, decided over the whole corpus by discovery and abbreviation adoption,
     and the abbreviation decisions."""
-    discovery = _discover(extractions, vocabulary, settings)
+    discovery = _discover(extractions, vocabulary, settings, cache)
     adoption = adopt(definitions(extractions), vocabulary, discovery)
     return resolve(vocabulary, discovery, adoption), adoption.abbreviations
 
@@ -166,7 +177,9 @@ def build(
         extractions.append(extraction)
         progress("extracting", len(extractions), len(documents))
     progress("graph", 0, 3)
-    graph, abbreviations = build_graph(documents, extractions, vocabulary, settings)
+    graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
+    if cache:
+        cache.close()
     progress("graph", 1, 3)
     analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
     progress("graph", 2, 3)
@@ -216,7 +229,7 @@ def suggest(
     vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     settings = replace(settings, discover=True, vocab_only=False)
     extractions = list(extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process))
-    discovery = _discover(extractions, vocabulary, settings)
+    discovery = _discover(extractions, vocabulary, settings, None)
     ranked = sorted(discovery.candidates, key=lambda c: (-c.score, c.key))[:top]
     return [
         {

@@ -304,3 +304,17 @@ def test_issue_10_documents_longer_than_spacys_limit_are_read_in_pieces(vocabula
     extractor.nlp.max_length = 500
     pieces = extractor.extract(document)
     assert pieces == whole and whole.n_sentences == 101 and len(whole.mentions) == 200
+
+
+def test_issue_13_tagger_verdicts_are_kept_in_the_cache(vocabulary, tmp_path, monkeypatch):
+    """A rebuild tags only the short-listed candidates whose example sentences it has not tagged before."""
+    hacking = [("We study reward hacking in language models.", "reward hacking")]
+    verb = [("They hacked rewards quickly.", "hacked rewards")]
+    first = ExtractionCache(tmp_path, vocabulary, ExtractionSettings()).noun_phrase_check([hacking, verb])
+    assert first == [True, False]
+    tagged = []
+    real = kg.extract.noun_phrase_check
+    monkeypatch.setattr(kg.extract, "noun_phrase_check", lambda ex, model=None: tagged.append(ex) or real(ex))
+    fresh = [("Goal misgeneralization happens.", "Goal misgeneralization")]
+    again = ExtractionCache(tmp_path, vocabulary, ExtractionSettings()).noun_phrase_check([verb, fresh, hacking])
+    assert again == [False, True, True] and tagged == [[fresh]]
