@@ -1,4 +1,5 @@
 import csv
+import io
 import json
 import xml.etree.ElementTree as ET
 
@@ -7,7 +8,7 @@ import pytest
 
 import kg
 from kg.errors import GraphFileError
-from kg.export import load_graph, write_atomic
+from kg.export import concept_view, load_graph, scalar_copy, to_concepts_graphml, to_gexf, to_graphml, write_atomic
 
 
 @pytest.fixture(params=["small_build", "turntrout_build"])
@@ -115,3 +116,38 @@ def test_issue_11_exports_open_in_networkx_and_igraph_ready_for_analysis(built, 
     gexf = nx.read_gexf(outdir / "graph.gexf")
     dated = [d for _, d in gexf.nodes(data=True) if d.get("kind") == "concept" and d.get("start")]
     assert dated and any(isinstance(d.get("mentions"), list) for d in dated)
+
+
+def test_issue_13_graphml_reads_back_as_networkx_would_write_it(built):
+    """kg writes GraphML as text (4x faster than networkx's writer); read back, it is the same graph."""
+    graph = built[0].graph
+    for mine, same in ((to_graphml(graph), scalar_copy(graph)), (to_concepts_graphml(graph), concept_view(graph))):
+        theirs = io.BytesIO()
+        nx.write_graphml(same, theirs)
+        a, b = (nx.read_graphml(io.BytesIO(text)) for text in (mine.encode(), theirs.getvalue()))
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+        assert list(a.edges(data=True)) == list(b.edges(data=True)) and a.graph == b.graph
+
+
+def test_issue_13_gexf_holds_every_node_edge_and_year(built):
+    graph = built[0].graph
+    gexf = nx.read_gexf(io.BytesIO(to_gexf(graph).encode()))
+    assert list(gexf.nodes) == list(graph.nodes) and gexf.number_of_edges() == graph.number_of_edges()
+    for node, data in gexf.nodes(data=True):
+        assert data["label"] == graph.nodes[node]["label"] and data["kind"] == graph.nodes[node]["kind"]
+        if data["kind"] == "concept":
+            years = [(n, f"{y}-01-01", f"{y}-12-31") for y, n in kg.graph.years_of(graph.nodes[node]["years"]).items()]
+            assert data["count"] == graph.nodes[node]["count"] and data.get("mentions", []) == years
+    weights = sorted(d["weight"] for *_, d in graph.edges(data=True))
+    assert sorted(d["weight"] for *_, d in gexf.edges(data=True)) == pytest.approx(weights)
+
+
+def test_issue_13_xml_exports_drop_what_xml_cannot_hold():
+    graph = nx.MultiDiGraph()
+    graph.add_node('a"<&>', kind="concept", label="tab\there, bell\x07, line\nbreak & <tag>", count=1)
+    graph.add_node("b", kind="concept", label="b", count=2)
+    graph.add_edge('a"<&>', "b", key="co_occurs", relation="co_occurs", weight=0.5, evidence='\x00\ufffe quoted "x"')
+    for read, text in ((nx.read_graphml, to_graphml(graph)), (nx.read_gexf, to_gexf(graph))):
+        back = read(io.BytesIO(text.encode()))
+        assert back.nodes['a"<&>']["label"] == "tab\there, bell, line\nbreak & <tag>"
+        assert [d["evidence"] for *_, d in back.edges(data=True)] == [' quoted "x"']
