@@ -4,7 +4,8 @@ Values are data, never code: an extraction is written as JSON (``extraction_to_j
 parser that checks every field's type (``extraction_from_json``), so a tampered or foreign file can at worst make
 kg extract again. SQLite in WAL mode keeps the file whole when a build is killed and lets two builds share it.
 Beside the extractions it keeps the tagger's yes/no verdicts on discovery's short list (``verdict``), so that a
-rebuild tags no sentence twice. ``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
+rebuild tags no sentence twice, and the measures and layout of graphs built before (``measures``, keyed by the whole
+graph), so that a rebuild of an unchanged corpus does not compute them again. ``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ __all__ = ["Store", "CacheInfo", "extraction_to_json", "extraction_from_json", "
 FILE = "extractions.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS verdict (key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS verdict (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS measures (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 )
 
 
@@ -131,6 +133,15 @@ class Store:
     def get_verdicts(self, keys: Iterable[str]) -> dict[str, bool]:
         """The stored yes/no verdicts of ``keys`` (those present)."""
         return {k: bool(v) for k, v in self._rows("verdict", keys) if type(v) is int and v in (0, 1)}
+
+    def get_measures(self, key: str) -> str | None:
+        """The stored measures of a graph (JSON text), if any."""
+        return next((v for _, v in self._rows("measures", [key]) if isinstance(v, str)), None)
+
+    def put_measures(self, key: str, value: str) -> None:
+        db = self._connect()
+        db.execute("INSERT OR REPLACE INTO measures (key, value) VALUES (?, ?)", (key, value))
+        db.commit()
 
     def put_verdicts(self, verdicts: dict[str, bool]) -> None:
         db = self._connect()

@@ -67,11 +67,11 @@ MAX_SENTENCE_CHARS = 600
 _LOGIC_FILES = ("extract.py", "terms.py", "abbreviations.py", "vocab.py", "keys.py", "records.py", "config.py")
 
 
-def logic_digest() -> str:
-    """A hash of the code and data files that decide what extraction returns."""
+def logic_digest(files: Iterable[str] = _LOGIC_FILES) -> str:
+    """A hash of the code and data files that decide what extraction (or the stage in ``files``) returns."""
     folder = resources.files("kg")
     digest = hashlib.sha256()
-    for name in sorted(_LOGIC_FILES):
+    for name in sorted(files):
         digest.update((folder / name).read_bytes())
     for path in sorted((folder / "data").iterdir(), key=lambda p: p.name):
         if path.name.endswith(".txt"):
@@ -612,6 +612,24 @@ class ExtractionCache:
             except (OSError, sqlite3.Error) as exc:
                 self._give_up(exc)
         return [known[key] if key in known else fresh[key] for key in keys]
+
+    def recall_measures(self, key: str) -> str | None:
+        """The measures stored under ``key`` (see ``kg.pipeline.measure``), if any."""
+        if self.broken:
+            return None
+        try:
+            return self.store.get_measures(key)
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
+            return None
+
+    def keep_measures(self, key: str, value: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.store.put_measures(key, value)
+        except (OSError, sqlite3.Error) as exc:
+            self._give_up(exc)
 
     def close(self) -> None:
         """Commit what was put (also done every few dozen documents)."""

@@ -25,14 +25,14 @@ from .corpus import CorpusReport, Document, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
 from .export import csv_text, render_outputs, replace_outputs
-from .extract import ExtractionCache, extract_documents, noun_phrase_check, reuse_cached
+from .extract import ExtractionCache, extract_documents, logic_digest, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, select_edges
 from .keys import split_key
 from .layout import add_layout
 from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "Progress", "build", "build_graph", "resolve_concepts", "suggest"]
+__all__ = ["BuildResult", "Progress", "build", "build_graph", "measure", "resolve_concepts", "suggest"]
 
 Progress = Callable[[str, int, "int | None"], None]  # (step, done, total if known): how the library reports progress
 
@@ -117,6 +117,62 @@ def resolve_concepts(
     return resolve(vocabulary, discovery, adoption), adoption.abbreviations
 
 
+# What ``analyze`` and ``add_layout`` add to nodes, with each value's type: all that ``measure`` stores.
+MEASURES: dict[str, type] = {
+    "community": int,
+    "community_label": str,
+    "pagerank": float,
+    "degree": int,
+    "betweenness": float,
+    "x": float,
+    "y": float,
+    "size": float,
+}
+
+
+def measure(graph: nx.MultiDiGraph, settings: Settings = Settings(), *, cache: ExtractionCache | None = None) -> None:
+    """Communities, centralities and layout (``kg.graph.analyze``, ``kg.layout.add_layout``) added to ``graph``.
+
+    They are a pure function of the graph, the settings that steer them and the code, so with a ``cache`` they
+    are stored under a hash of all of those and read back, not computed, when the same graph is measured again
+    (a rebuild of an unchanged corpus, or one with other page options). A stored value is checked field by field
+    and computed afresh when it does not fit.
+    """
+    key = ""
+    if cache:
+        steer = (__version__, nx.__version__, logic_digest(("graph.py", "layout.py")), settings.seed)
+        text = json.dumps([*steer, settings.leiden, settings.resolution, nx.node_link_data(graph, edges="links")])
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if _restore(graph, cache.recall_measures(key)):
+            return
+    analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
+    add_layout(graph, seed=settings.seed)
+    if cache:
+        nodes = {n: {k: d[k] for k in MEASURES if k in d} for n, d in graph.nodes(data=True)}
+        cache.keep_measures(key, json.dumps({"communities": graph.graph.get("communities"), "nodes": nodes}))
+
+
+def _restore(graph: nx.MultiDiGraph, text: str | None) -> bool:
+    """Put stored measures on ``graph``; False (and ``graph`` untouched) when there are none or they do not fit."""
+    if text is None:
+        return False
+    try:
+        stored = json.loads(text)
+        nodes, communities = stored["nodes"], stored["communities"]
+    except (ValueError, TypeError, KeyError):
+        return False
+    if not isinstance(nodes, dict) or list(nodes) != list(graph) or not isinstance(communities, int | None):
+        return False
+    for values in nodes.values():
+        if not isinstance(values, dict) or any(type(v) is not MEASURES.get(k) for k, v in values.items()):
+            return False
+    for node, values in nodes.items():
+        graph.nodes[node].update(values)
+    if communities is not None:
+        graph.graph["communities"] = communities
+    return True
+
+
 def _file_hashes(documents: Iterable[Document]) -> list[dict]:
     paths = sorted({d.path for d in documents if d.path})
     return [{"path": p, "sha256": hashlib.sha256(Path(p).read_bytes()).hexdigest()} for p in paths]
@@ -176,15 +232,13 @@ def build(
     for extraction in made:
         extractions.append(extraction)
         progress("extracting", len(extractions), len(documents))
-    progress("graph", 0, 3)
+    progress("graph", 0, 2)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
+    progress("graph", 1, 2)
+    measure(graph, settings, cache=cache)
     if cache:
         cache.close()
-    progress("graph", 1, 3)
-    analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
-    progress("graph", 2, 3)
-    add_layout(graph, seed=settings.seed)
-    progress("graph", 3, 3)
+    progress("graph", 2, 2)
     result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations, report=report)
     if outdir is None:
         return result

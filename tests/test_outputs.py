@@ -116,3 +116,25 @@ def test_issue_13_two_builds_share_the_cache_and_a_killed_one_spoils_nothing(tmp
     again = _build(turntrout, tmp_path / "d", cache)
     assert again.wait(timeout=300) == 0
     assert _snapshot(tmp_path / "d")["graph.graphml"] == a["graph.graphml"] and cache_info(cache).entries == 177
+
+
+def test_issue_13_a_rebuild_of_an_unchanged_corpus_reads_its_measures_back(tmp_path, monkeypatch):
+    """Communities, centralities and layout are kept in the cache under a hash of the graph and what steers them:
+    read back for the same graph, computed again for another seed or when the stored value does not fit."""
+    import sqlite3
+
+    import kg.pipeline
+
+    cache = tmp_path / "cache"
+    kg.build([SMALL], tmp_path / "a", cache_dir=cache)
+    measured = []
+    real = kg.pipeline.analyze
+    monkeypatch.setattr(kg.pipeline, "analyze", lambda graph, **knobs: measured.append(knobs) or real(graph, **knobs))
+    kg.build([SMALL], tmp_path / "b", cache_dir=cache)
+    assert measured == [] and _snapshot(tmp_path / "b") == _snapshot(tmp_path / "a")
+    with sqlite3.connect(cache / "extractions.sqlite") as db:
+        db.execute("""UPDATE measures SET value = replace(value, '"degree": ', '"degree": "')""")
+    kg.build([SMALL], tmp_path / "c", cache_dir=cache)
+    assert len(measured) == 1 and _snapshot(tmp_path / "c") == _snapshot(tmp_path / "a")
+    kg.build([SMALL], tmp_path / "d", cache_dir=cache, settings=kg.Settings(seed=7))
+    assert len(measured) == 2 and _snapshot(tmp_path / "d") != _snapshot(tmp_path / "a")
