@@ -25,7 +25,7 @@ import yaml
 
 from .errors import InputError, KgWarning
 from .keys import slug_or_hash
-from .markup import Link, html_to_text, markdown_to_text, parse_html, plain_text_links
+from .markup import Link, html_to_text, markdown_to_text, parse_html, plain_text_links, soup_to_text
 from .untrusted import clean_text, decode, load_yaml_data
 from .urls import normalize_url, post_key
 
@@ -342,19 +342,20 @@ def read_text(path: Path) -> Iterator[Document]:
 def read_html(path: Path) -> Iterator[Document]:
     """A saved web page: main text, title and authors from meta tags, links from anchors."""
     html = _read(path)
-    soup = parse_html(html)
+    soup = parse_html(clean_text(html))  # parsed once: for the meta tags and for the text
+    tags = soup.find_all("meta")
 
     def meta(*names: str) -> list[str]:
         found: list[str] = []
         for name in names:
-            for tag in soup.find_all("meta", attrs={"name": name}) + soup.find_all("meta", attrs={"property": name}):
+            for tag in [t for t in tags if t.get("name") == name] + [t for t in tags if t.get("property") == name]:
                 content = tag.get("content")
                 if isinstance(content, str) and content.strip() and content.strip() not in found:
                     found.append(content.strip())
         return found
 
     title = (meta("citation_title", "og:title") or [soup.title.get_text(strip=True) if soup.title else ""])[0]
-    text, links = html_to_text(html, main_only=True)
+    text, links = soup_to_text(soup, main_only=True)
     if not text.strip():
         _note("empty", str(path))
         return

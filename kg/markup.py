@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, Navigable
 
 from .untrusted import clean_text
 
-__all__ = ["Link", "markdown_to_text", "html_to_text", "plain_text_links", "parse_html"]
+__all__ = ["Link", "markdown_to_text", "html_to_text", "soup_to_text", "plain_text_links", "parse_html"]
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,11 @@ def html_to_text(html: str, *, main_only: bool = False) -> tuple[str, list[Link]
     >>> html_to_text("<p>On <a href='https://x.org/a'>mesa-optimizers</a>.</p><script>alert(1)</script>")
     ('On mesa-optimizers.', [Link(url='https://x.org/a', text='mesa-optimizers', offset=3)])
     """
-    soup = parse_html(clean_text(html))
+    return soup_to_text(parse_html(clean_text(html)), main_only=main_only)
+
+
+def soup_to_text(soup: BeautifulSoup, *, main_only: bool = False) -> tuple[str, list[Link]]:
+    """``html_to_text`` of a page already parsed (from cleaned text: ``parse_html(clean_text(html))``)."""
     root: Tag = soup
     if main_only:
         for selector in _MAIN:
