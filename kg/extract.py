@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LENGTH, NORM, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -105,6 +107,28 @@ def load_pipeline(parser: str | None) -> Language:
     return spacy.blank("en")
 
 
+class _Tokens:
+    """A document's tokens as plain lists, read from spaCy in array calls: their text, start offset, whether white
+    space follows, and norm. Making spaCy ``Token`` objects one at a time was a third of extraction's time."""
+
+    __slots__ = ("texts", "starts", "spaced", "norms")
+
+    def __init__(self, doc: Doc, text: str):
+        rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
+        self.starts: list[int] = [start for start, _, _ in rows]
+        self.texts: list[str] = [text[start : start + length] for start, length, _ in rows]
+        self.spaced: list[bool] = [bool(space) for _, _, space in rows]
+        self.norms: list[str] = [normalize_word(t) for t in self.texts]
+        if rows:  # the norms the PhraseMatcher compares (attr="NORM")
+            ids = {n: doc.vocab.strings.add(n) for n in set(self.norms)}
+            norms = numpy.array([[ids[n]] for n in self.norms], dtype="uint64")
+            doc.from_array([NORM], norms)  # type: ignore[arg-type]  # thinc's Ints2d is a uint64 2-d array
+
+    def end_char(self, i: int) -> int:
+        """Where token ``i`` ends."""
+        return self.starts[i] + len(self.texts[i])
+
+
 class Extractor:
     """Finds vocabulary mentions, discovery candidates and links' sentences in documents.
 
@@ -156,14 +180,15 @@ class Extractor:
 
         done: list[tuple[Extraction, int]] = []
         for doc, (part, offset, last) in self.nlp.pipe(pieces(), as_tuples=True, batch_size=8):
-            done.append((self._extract(self._normed(doc), part), offset))
+            done.append((self._extract(doc, part), offset))
             if last:
                 yield done[0][0] if len(done) == 1 else merge_extractions(done)
                 done = []
 
     def _extract(self, doc: Doc, document: Document) -> Extraction:
         text = doc.text  # spaCy rebuilds this string on every access
-        sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, len(text))
+        tokens = _Tokens(doc, text)
+        sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, tokens, len(text))
         # Acknowledgement, funding and cross-post sentences count for nothing: no mention, definition or candidate.
         skipped = {i for i, (start, end) in enumerate(sentence_spans) if is_boilerplate(text[start:end])}
         masked = (
@@ -177,7 +202,7 @@ class Extractor:
         defined = self._local_abbreviations(masked)
         spans = [Span(doc, s, e, label=key) for key, s, e in self.names(doc)]
         for key, start, end in self.shorts(doc):
-            written = doc[start:end].text
+            written = text[tokens.starts[start] : tokens.end_char(end - 1)]
             short = written if written in defined or written in self.vocabulary.abbreviations else written[:-1]
             spans.append(Span(doc, start, end, label=defined.get(short, key)))  # a local definition wins
         found = [span for span in filter_spans(spans) if sentence_of[span.start] not in skipped]
@@ -185,44 +210,45 @@ class Extractor:
         taken.update(i for i, sentence in enumerate(sentence_of) if sentence in skipped)
         sentence_texts: dict[int, str] = {}
 
-        def mention(span: Span, key: str) -> Mention:
-            index = sentence_of[span.start]
+        def mention(first: int, last: int, key: str) -> Mention:
+            """The mention of tokens ``first`` to ``last`` (inclusive)."""
+            index = sentence_of[first]
             if index not in sentence_texts:
                 start, end = sentence_spans[index]
                 sentence_texts[index] = _clip(text[start:end])
+            start, end = tokens.starts[first], tokens.end_char(last)
             return Mention(
                 sys.intern(key),
                 document.id,
                 index,
-                paragraph_of[span.start],
-                word_of[span.start],
-                span.start_char,
-                span.end_char,
-                span.text,
+                paragraph_of[first],
+                word_of[first],
+                start,
+                end,
+                text[start:end],
                 sentence_texts[index],
             )
 
-        mentions = [mention(span, span.label_) for span in found]
+        mentions = [mention(span.start, span.end - 1, span.label_) for span in found]
         short_forms: set[int] = set()
-        for token in doc:
-            if token.i in taken or not _looks_like_short_form(token.text):
+        for i, written in enumerate(tokens.texts):
+            if i in taken or not _looks_like_short_form(written):
                 continue
-            short = token.text if token.text in defined else token.text.removesuffix("s")
-            mentions.append(mention(doc[token.i : token.i + 1], defined.get(short, make_key(short, "short"))))
-            short_forms.add(token.i)
+            short = written if written in defined else written.removesuffix("s")
+            mentions.append(mention(i, i, defined.get(short, make_key(short, "short"))))
+            short_forms.add(i)
         if self.settings.discover:
             # A short form may open a longer term ("AI governance", "RL agent"); counting keeps the longer one.
             mentions += [
-                mention(span, make_key(_normalized(span), "candidate"))
-                for span in self._candidates(doc, taken, short_forms)
+                mention(first, last, make_key(_normalized(tokens, first, last), "candidate"))
+                for first, last in self._candidates(doc, tokens, taken, short_forms)
             ]
         mentions.sort(key=lambda m: (m.start, m.key))
         links: tuple[tuple[str, int], ...] = ()
         if len(doc):
             offset = len(document.title) + 2 if document.title else 0
-            starts = [t.idx for t in doc]
             links = tuple(
-                (link.url, sentence_of[max(0, bisect.bisect_right(starts, link.offset + offset) - 1)])
+                (link.url, sentence_of[max(0, bisect.bisect_right(tokens.starts, link.offset + offset) - 1)])
                 if link.offset >= 0
                 else (link.url, -1)  # a link listed apart from the text has no sentence around it
                 for link in document.links
@@ -232,7 +258,7 @@ class Extractor:
             mentions=tuple(mentions),
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
-            n_tokens=word_of[-1] + (not doc[-1].is_space) if len(doc) else 0,
+            n_tokens=word_of[-1] + (not tokens.texts[-1].isspace()) if len(doc) else 0,
             abbreviations=tuple(sorted((s, long) for s, long in defined.items())),
             links=links,
         )
@@ -255,7 +281,9 @@ class Extractor:
                 defined[short] = concept.slug
         return defined
 
-    def _segment(self, doc: Doc, length: int) -> tuple[list[int], list[int], list[int], list[tuple[int, int]]]:
+    def _segment(
+        self, doc: Doc, tokens: _Tokens, length: int
+    ) -> tuple[list[int], list[int], list[int], list[tuple[int, int]]]:
         """Sentence, paragraph and word index of every token, and each sentence's character span.
 
         The word index counts the tokens before it that are not white space (token windows count words).
@@ -264,6 +292,7 @@ class Extractor:
         (with any closing quote or bracket). A parser's sentence boundaries are used when present.
         """
         parsed = doc.has_annotation("SENT_START")
+        sent_starts = doc.to_array([SENT_START]).tolist() if parsed else []
         sentence_of: list[int] = []
         paragraph_of: list[int] = []
         word_of: list[int] = []
@@ -272,110 +301,118 @@ class Extractor:
         sentence = paragraph = 0
         start_char = 0
         boundary = False
-        for token in doc:
-            is_break = token.is_space and token.text.count("\n") >= 2
-            new_sentence = token.i > 0 and (
-                (parsed and token.is_sent_start) or (not parsed and boundary and token.text not in _CLOSERS)
+        for i, (written, idx) in enumerate(zip(tokens.texts, tokens.starts, strict=True)):
+            is_space = written.isspace()
+            is_break = is_space and written.count("\n") >= 2
+            new_sentence = i > 0 and (
+                (parsed and sent_starts[i] == 1) or (not parsed and boundary and written not in _CLOSERS)
             )
-            if new_sentence and not token.is_space:
-                spans.append((start_char, token.idx))
+            if new_sentence and not is_space:
+                spans.append((start_char, idx))
                 sentence += 1
-                start_char = token.idx
+                start_char = idx
                 boundary = False
             sentence_of.append(sentence)
             paragraph_of.append(paragraph)
             word_of.append(words)
-            words += not token.is_space
+            words += not is_space
             if is_break:
                 paragraph += 1
                 boundary = True
-            elif not parsed and not token.is_space:
-                boundary = bool(_SENTENCE_END.match(token.text)) or (boundary and token.text in _CLOSERS)
+            elif not parsed and not is_space:
+                boundary = bool(_SENTENCE_END.match(written)) or (boundary and written in _CLOSERS)
         spans.append((start_char, length))
         return sentence_of, paragraph_of, word_of, spans
 
-    def _candidates(self, doc: Doc, taken: set[int], short_forms: set[int]) -> Iterator[Span]:
-        """Candidate terms: noun chunks with a parser, else runs of words without stopwords, as n-grams of 1-4
-        words (a single word only when rare in general English or hyphenated), and possessive eponyms."""
+    def _candidates(
+        self, doc: Doc, tokens: _Tokens, taken: set[int], short_forms: set[int]
+    ) -> Iterator[tuple[int, int]]:
+        """Candidate terms as (first, last) token indexes: noun chunks with a parser, else runs of words without
+        stopwords, as n-grams of 1-4 words (a single word only when rare in general English or hyphenated), and
+        possessive eponyms."""
         if self.uses_parser and doc.has_annotation("DEP"):
             blocked = taken | short_forms
             for chunk in doc.noun_chunks:
-                words = [t for t in chunk if is_candidate_token(t.text) and t.i not in blocked]
-                if len(words) >= 2 and words[-1].i - words[0].i + 1 == len(words) and len(words) <= 4:
-                    yield doc[words[0].i : words[-1].i + 1]
+                words = [t.i for t in chunk if is_candidate_token(t.text) and t.i not in blocked]
+                if len(words) >= 2 and words[-1] - words[0] + 1 == len(words) and len(words) <= 4:
+                    yield words[0], words[-1]
             return
         run: list[int] = []
-        for token in [*doc, None]:
+        texts = tokens.texts
+        for i in range(len(texts) + 1):
             joinable = (
-                token is not None
-                and token.i not in taken
-                and not _truncated(doc, token.i)
-                and (is_joinable_token(token.text) or _in_compound(doc, token.i))
+                i < len(texts)
+                and i not in taken
+                and not _truncated(tokens, i)
+                and (is_joinable_token(texts[i]) or _in_compound(tokens, i))
             )
             if joinable:
-                run.append(token.i)
+                run.append(i)
                 continue
-            yield from self._ngrams(doc, run, short_forms)
+            yield from self._ngrams(tokens, run, short_forms)
             run = []
-        yield from _eponyms(doc, taken)
+        yield from _eponyms(tokens, taken)
 
     @staticmethod
-    def _ngrams(doc: Doc, run: list[int], short_forms: set[int]) -> Iterator[Span]:
+    def _ngrams(tokens: _Tokens, run: list[int], short_forms: set[int]) -> Iterator[tuple[int, int]]:
+        texts = tokens.texts
         words: list[tuple[int, int]] = []  # (first token, last token) of each hyphen-joined word
         for i in run:
-            if doc[i].text == "-":
+            if texts[i] == "-":
                 continue
-            if words and i >= 2 and doc[i - 1].text == "-" and words[-1][1] == i - 2:
+            if words and i >= 2 and texts[i - 1] == "-" and words[-1][1] == i - 2:
                 words[-1] = (words[-1][0], i)
             else:
                 words.append((i, i))
         for first, (start, end) in enumerate(words):
-            if not is_candidate_token(doc[start].text):  # generic words end terms but start none
+            if not is_candidate_token(texts[start]):  # generic words end terms but start none
                 continue
             # A lone word must be rare in general English (a hyphenated one need not) and not a short form.
-            if start != end or (
-                start not in short_forms and is_single_term_word(normalize_word(doc[start].text), zipf_frequency)
-            ):
-                yield doc[start : end + 1]
+            if start != end or (start not in short_forms and is_single_term_word(tokens.norms[start], zipf_frequency)):
+                yield start, end
             for last in range(first + 1, min(first + 4, len(words))):
-                yield doc[start : words[last][1] + 1]
+                yield start, words[last][1]
 
 
-def _normalized(span: Span) -> str:
-    """``kg.vocab.normalize`` of a candidate's text, from its tokens' norms (set once per document by ``_normed``).
+def _normalized(tokens: _Tokens, first: int, last: int) -> str:
+    """``kg.vocab.normalize`` of a candidate's text, from its tokens' norms.
 
-    Hyphens and a possessive's "'s" (whose empty norm spaCy does not keep) add no word.
+    Hyphens and a possessive's "'s" add no word.
     """
-    return " ".join(token.norm_ for token in span if token.text != "-" and not token.text.startswith(("'", "’")))
-
-
-def _in_compound(doc: Doc, i: int) -> bool:
-    """A hyphen, or a short word, inside a hyphenated compound written without spaces ("weak-to-strong")."""
-    token = doc[i]
-    if token.text == "-":
-        return not token.whitespace_ and i > 0 and not doc[i - 1].whitespace_
-    return (
-        token.text.isalpha()
-        and not token.whitespace_
-        and 0 < i < len(doc) - 1
-        and doc[i - 1].text == "-"
-        and doc[i + 1].text == "-"
-        and not doc[i - 1].whitespace_
+    return " ".join(
+        tokens.norms[i]
+        for i in range(first, last + 1)
+        if tokens.texts[i] != "-" and not tokens.texts[i].startswith(("'", "’"))
     )
 
 
-def _eponyms(doc: Doc, taken: set[int]) -> Iterator[Span]:
+def _in_compound(tokens: _Tokens, i: int) -> bool:
+    """A hyphen, or a short word, inside a hyphenated compound written without spaces ("weak-to-strong")."""
+    texts, spaced = tokens.texts, tokens.spaced
+    if texts[i] == "-":
+        return not spaced[i] and i > 0 and not spaced[i - 1]
+    return (
+        texts[i].isalpha()
+        and not spaced[i]
+        and 0 < i < len(texts) - 1
+        and texts[i - 1] == "-"
+        and texts[i + 1] == "-"
+        and not spaced[i - 1]
+    )
+
+
+def _eponyms(tokens: _Tokens, taken: set[int]) -> Iterator[tuple[int, int]]:
     """Possessive eponyms: a capitalized name, 's and a noun such as law or theorem ("Goodhart's law")."""
-    for token in doc[1:-1]:
-        i = token.i
+    texts = tokens.texts
+    for i in range(1, len(texts) - 1):
         if (
-            token.lower_ in ("'s", "’s")
-            and doc[i - 1].text[:1].isupper()
-            and doc[i - 1].text.isalpha()
-            and normalize_word(doc[i + 1].text) in EPONYM_HEADS
+            texts[i].lower() in ("'s", "’s")
+            and texts[i - 1][:1].isupper()
+            and texts[i - 1].isalpha()
+            and tokens.norms[i + 1] in EPONYM_HEADS
             and not taken.intersection((i - 1, i, i + 1))
         ):
-            yield doc[i - 1 : i + 2]
+            yield i - 1, i + 1
 
 
 def _analyzed(document: Document) -> str:
@@ -532,9 +569,9 @@ def _looks_like_short_form(text: str) -> bool:
     return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
 
 
-def _truncated(doc: Doc, i: int) -> bool:
+def _truncated(tokens: _Tokens, i: int) -> bool:
     """A word cut off by an excerpt's trailing "..." ("utility functi...")."""
-    return i + 1 < len(doc) and not doc[i].whitespace_ and doc[i + 1].text in ("...", "…", "..")
+    return i + 1 < len(tokens.texts) and not tokens.spaced[i] and tokens.texts[i + 1] in ("...", "…", "..")
 
 
 def _clip(text: str) -> str:

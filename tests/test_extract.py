@@ -155,7 +155,8 @@ def test_parser_noun_chunks_feed_candidates(vocabulary):
         deps=["det", "amod", "compound", "nsubj", "ROOT", "punct"],
         heads=[3, 3, 3, 4, 4, 4],
     )
-    chunks = [span.text for span in extractor._candidates(parsed, taken=set(), short_forms=set())]
+    tokens = kg.extract._Tokens(parsed, parsed.text)
+    chunks = [parsed[a : b + 1].text for a, b in extractor._candidates(parsed, tokens, taken=set(), short_forms=set())]
     assert chunks == ["quantum flux capacitor"]
 
 
