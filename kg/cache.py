@@ -138,9 +138,16 @@ class Store:
         """The stored measures of a graph (JSON text), if any."""
         return next((v for _, v in self._rows("measures", [key]) if isinstance(v, str)), None)
 
+    KEEP_MEASURES = 20  # graphs whose measures are kept: a graph's are about 0.1 KB a node
+
     def put_measures(self, key: str, value: str) -> None:
+        """Store a graph's measures, and drop all but those of the KEEP_MEASURES graphs measured last."""
         db = self._connect()
         db.execute("INSERT OR REPLACE INTO measures (key, value) VALUES (?, ?)", (key, value))
+        db.execute(
+            "DELETE FROM measures WHERE rowid NOT IN (SELECT rowid FROM measures ORDER BY rowid DESC LIMIT ?)",
+            (self.KEEP_MEASURES,),
+        )
         db.commit()
 
     def put_verdicts(self, verdicts: dict[str, bool]) -> None:

@@ -319,3 +319,13 @@ def test_issue_13_tagger_verdicts_are_kept_in_the_cache(vocabulary, tmp_path, mo
     fresh = [("Goal misgeneralization happens.", "Goal misgeneralization")]
     again = ExtractionCache(tmp_path, vocabulary, ExtractionSettings()).noun_phrase_check([verb, fresh, hacking])
     assert again == [False, True, True] and tagged == [[fresh]]
+
+
+def test_issue_13_the_cache_keeps_the_measures_of_the_graphs_measured_last(tmp_path, monkeypatch):
+    from kg.cache import Store
+
+    monkeypatch.setattr(Store, "KEEP_MEASURES", 3)
+    store = Store(tmp_path)
+    for key in ("a", "b", "c", "d", "b"):  # "b" measured again: it is among the last three
+        store.put_measures(key, f'"{key}"')
+    assert [k for k in "abcd" if store.get_measures(k)] == ["b", "c", "d"] and store.get_measures("d") == '"d"'
