@@ -234,12 +234,14 @@ def build(
         progress("extracting", len(extractions), len(documents))
     progress("graph", 0, 2)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
+    file_hashes, n_documents = (_file_hashes(documents) if outdir is not None else []), len(documents)
+    del documents, extractions, made  # texts and mention records, the most held: let them go before the outputs
     progress("graph", 1, 2)
     measure(graph, settings, cache=cache)
     if cache:
         cache.close()
     progress("graph", 2, 2)
-    result = BuildResult(graph=graph, documents=len(documents), abbreviations=abbreviations, report=report)
+    result = BuildResult(graph=graph, documents=n_documents, abbreviations=abbreviations, report=report)
     if outdir is None:
         return result
     outdir = Path(outdir)
@@ -252,11 +254,11 @@ def build(
     manifest = {
         "kg_version": __version__,
         "inputs": [str(p) for p in paths],
-        "files": _file_hashes(documents),
+        "files": file_hashes,
         "vocabulary": {"digest": vocabulary.digest(), "concepts": len(vocabulary)},
         "settings": settings.as_dict(),
         "counts": {
-            "documents": len(documents),
+            "documents": n_documents,
             **dict(sorted(result.edge_counts().items())),
             "concepts": len(result.concepts()),
             "nodes": graph.number_of_nodes(),
