@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -31,6 +32,7 @@ __all__ = [
     "write_atomic",
     "replace_outputs",
     "render_outputs",
+    "output_makers",
     "to_graphml",
     "to_concepts_graphml",
     "concept_view",
@@ -38,6 +40,8 @@ __all__ = [
     "to_gexf",
     "to_json",
     "to_csv",
+    "to_nodes_csv",
+    "to_edges_csv",
     "write_all",
     "load_graph",
     "FORMATS",
@@ -353,11 +357,21 @@ def _csv(rows: list[dict], first: list[str]) -> str:
     return csv_text(columns, [[_scalar(row[k]) if k in row else "" for k in columns] for row in rows])
 
 
+def to_nodes_csv(graph: nx.MultiDiGraph) -> str:
+    """``nodes.csv``: a row a node, evidence flattened to text."""
+    return _csv([{"id": n, **d} for n, d in graph.nodes(data=True)], ["id", "kind", "label"])
+
+
+def to_edges_csv(graph: nx.MultiDiGraph) -> str:
+    """``edges.csv``: a row an edge, evidence flattened to text."""
+    return _csv(
+        [{"source": a, "target": b, **d} for a, b, d in graph.edges(data=True)], ["source", "target", "relation"]
+    )
+
+
 def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
-    """``nodes.csv`` and ``edges.csv`` texts (evidence flattened to text)."""
-    nodes = [{"id": n, **d} for n, d in graph.nodes(data=True)]
-    edges = [{"source": a, "target": b, **d} for a, b, d in graph.edges(data=True)]
-    return _csv(nodes, ["id", "kind", "label"]), _csv(edges, ["source", "target", "relation"])
+    """``nodes.csv`` and ``edges.csv`` texts."""
+    return to_nodes_csv(graph), to_edges_csv(graph)
 
 
 FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
@@ -365,7 +379,9 @@ FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
     "concepts": ("graph-concepts.graphml", to_concepts_graphml),
     "gexf": ("graph.gexf", to_gexf),
     "json": ("graph.json", to_json),
+    "csv": ("nodes.csv", to_nodes_csv),
 }
+_SECOND_FILE = {"csv": ("edges.csv", to_edges_csv)}
 
 
 def only_concepts(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -379,13 +395,14 @@ def only_concepts(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return reduced
 
 
-def render_outputs(
+def output_makers(
     graph: nx.MultiDiGraph,
     formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
     *,
     concepts_only: bool = False,
-) -> dict[str, str]:
-    """The chosen formats as file contents by file name, in a stable order.
+) -> dict[str, Callable[[], str]]:
+    """For each file of the chosen formats, by name in a stable order, what makes its text when called: a build
+    holds one output's text at a time, not all of them.
 
     With ``concepts_only`` every format holds only concepts and co-occurrence, and GraphML is the undirected
     ``graph-concepts.graphml``.
@@ -393,14 +410,21 @@ def render_outputs(
     if concepts_only:
         graph = only_concepts(graph)
         formats = tuple(dict.fromkeys("concepts" if f == "graphml" else f for f in formats))
-    files: dict[str, str] = {}
+    makers: dict[str, Callable[[], str]] = {}
     for name in formats:
-        if name == "csv":
-            files["nodes.csv"], files["edges.csv"] = to_csv(graph)
-        else:
-            filename, writer = FORMATS[name]
-            files[filename] = writer(graph)
-    return files
+        for filename, writer in (FORMATS[name], *([_SECOND_FILE[name]] if name in _SECOND_FILE else [])):
+            makers[filename] = partial(writer, graph)
+    return makers
+
+
+def render_outputs(
+    graph: nx.MultiDiGraph,
+    formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
+    *,
+    concepts_only: bool = False,
+) -> dict[str, str]:
+    """The chosen formats as file contents by file name, in a stable order (see ``output_makers``)."""
+    return {name: make() for name, make in output_makers(graph, formats, concepts_only=concepts_only).items()}
 
 
 def write_all(
@@ -418,9 +442,9 @@ def write_all(
         The folder cannot be written.
     """
     written: list[Path] = []
-    for filename, text in render_outputs(graph, formats, concepts_only=concepts_only).items():
+    for filename, make in output_makers(graph, formats, concepts_only=concepts_only).items():
         try:
-            write_atomic(outdir / filename, text)
+            write_atomic(outdir / filename, make())
         except OSError as exc:
             raise KgError(f"cannot write {outdir / filename} ({exc.strerror or exc})") from None
         written.append(outdir / filename)
@@ -474,8 +498,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def replace_outputs(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+Content = str | bytes | Callable[[], str | bytes]  # a file's text, or what makes it when the file is written
+
+
+def replace_outputs(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
     """Replace ``outdir`` by a folder holding ``files``, as one step: readers see the old set or the new one.
+
+    A file's content may be given as a callable, called when that file is written (so that only one output's
+    text is held at a time).
 
     The new set is written into a hidden folder beside ``outdir`` and swapped in; files of the old folder that
     are not outputs are carried over. A folder that holds folders of its own cannot be swapped: its outputs are
@@ -496,7 +526,12 @@ def replace_outputs(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path
         ) from None
 
 
-def _replace(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+def _bytes(content: Content) -> bytes:
+    data = content() if callable(content) else content
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _replace(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
     if outdir.exists() and not outdir.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(outdir))
     outdir.parent.mkdir(parents=True, exist_ok=True)
@@ -509,13 +544,13 @@ def _replace(outdir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
             KgWarning,
             stacklevel=3,
         )
-        for name, data in files.items():
-            write_atomic(outdir / name, data)
+        for name, content in files.items():
+            write_atomic(outdir / name, _bytes(content))
         return [outdir / name for name in files]
     staging = _staging(outdir)
     try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        for name, content in files.items():
+            (staging / name).write_bytes(_bytes(content))
             os.chmod(staging / name, 0o666 & ~_UMASK)
         for other in others:  # the user's own files in the folder stay where they were
             try:

@@ -24,7 +24,7 @@ from .config import Settings
 from .corpus import CorpusReport, Document, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
-from .export import csv_text, render_outputs, replace_outputs
+from .export import Content, csv_text, output_makers, replace_outputs
 from .extract import ExtractionCache, extract_documents, logic_digest, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, select_edges
 from .keys import split_key
@@ -246,9 +246,9 @@ def build(
         return result
     outdir = Path(outdir)
     progress("writing", 0, 2)
-    files: dict[str, str] = {
-        "graph.html": render_page(graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
-        **render_outputs(graph),
+    files: dict[str, Content] = {
+        "graph.html": partial(render_page, graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
+        **output_makers(graph),
         "abbreviations.csv": _abbreviations_csv(result.abbreviations),
     }
     manifest = {

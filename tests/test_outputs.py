@@ -138,3 +138,26 @@ def test_issue_13_a_rebuild_of_an_unchanged_corpus_reads_its_measures_back(tmp_p
     assert len(measured) == 1 and _snapshot(tmp_path / "c") == _snapshot(tmp_path / "a")
     kg.build([SMALL], tmp_path / "d", cache_dir=cache, settings=kg.Settings(seed=7))
     assert len(measured) == 2 and _snapshot(tmp_path / "d") != _snapshot(tmp_path / "a")
+
+
+def test_issue_13_outputs_are_made_and_written_one_at_a_time(tmp_path):
+    """A build holds one output's text at a time: each file is made when it is written, after the ones before."""
+    from kg.export import replace_outputs
+
+    made = []
+
+    def maker(name):
+        def make():
+            staged = [p.name for p in tmp_path.glob(".out.kg-*/*")]
+            made.append((name, sorted(staged)))
+            return name.upper()
+
+        return make
+
+    replace_outputs(tmp_path / "out", {"a.txt": maker("a"), "b.txt": maker("b"), "c.txt": b"plain"})
+    assert made == [("a", []), ("b", ["a.txt"])]
+    assert [(p.name, p.read_text()) for p in sorted((tmp_path / "out").iterdir())] == [
+        ("a.txt", "A"),
+        ("b.txt", "B"),
+        ("c.txt", "plain"),
+    ]
