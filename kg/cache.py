@@ -178,12 +178,15 @@ class Store:
 
 @dataclass(frozen=True)
 class CacheInfo:
-    """What ``kg cache info`` shows: where the cache is, how many extractions it holds and their size."""
+    """What ``kg cache info`` shows: where the cache is, how many extractions it holds, its size, and how many
+    tagger verdicts and measured graphs it keeps."""
 
     folder: Path
     entries: int
     bytes: int
     legacy_files: int  # per-document pickles an earlier kg wrote there: never read, removed by ``clear_cache``
+    verdicts: int = 0
+    graphs: int = 0
 
 
 def _legacy(folder: Path) -> list[Path]:
@@ -193,15 +196,18 @@ def _legacy(folder: Path) -> list[Path]:
 def cache_info(folder: Path) -> CacheInfo:
     """The cache in ``folder`` (which may not exist yet)."""
     path = Path(folder) / FILE
-    entries = 0
+    rows = {"extraction": 0, "verdict": 0, "measures": 0}
     if path.exists():
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
-                entries = db.execute("SELECT COUNT(*) FROM extraction").fetchone()[0]
+                tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                for table in rows.keys() & tables:  # a cache an earlier kg made may lack the newer tables
+                    rows[table] = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise KgError(f"{path} is not a usable cache ({exc}); remove it with: kg cache clear") from None
     size = sum(p.stat().st_size for p in Path(folder).glob(FILE + "*"))
-    return CacheInfo(Path(folder), entries, size, len(_legacy(Path(folder))))
+    legacy = len(_legacy(Path(folder)))
+    return CacheInfo(Path(folder), rows["extraction"], size, legacy, rows["verdict"], rows["measures"])
 
 
 def clear_cache(folder: Path) -> int:

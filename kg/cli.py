@@ -440,7 +440,8 @@ def _cache_dir() -> Path:
 
 @cli.group()
 def cache() -> None:
-    """The extraction cache ($KG_CACHE_DIR, default ~/.cache/kg): what it holds, and clearing it."""
+    """The cache ($KG_CACHE_DIR, default ~/.cache/kg) of extractions, tagger verdicts and graph measures: what it
+    holds, and clearing it."""
 
 
 @cache.command("info")
@@ -452,6 +453,7 @@ def cache_info() -> None:
     info = read_info(_cache_dir())
     click.echo(f"Cache: {info.folder}")
     click.echo(f"Extractions: {info.entries} ({info.bytes / 1e6:.1f} MB)")
+    click.echo(f"Tagger verdicts: {info.verdicts}; graphs measured and laid out: {info.graphs}")
     if info.legacy_files:
         click.echo(f"Old per-document files: {info.legacy_files} (never read; 'kg cache clear' removes them)")
 
@@ -459,7 +461,7 @@ def cache_info() -> None:
 @cache.command("clear")
 @_friendly
 def cache_clear() -> None:
-    """Remove every cached extraction (the next build extracts again)."""
+    """Remove everything cached (the next build extracts, tags and measures again)."""
     from .cache import clear_cache
 
     folder = _cache_dir()

@@ -319,6 +319,7 @@ def test_issue_13_tagger_verdicts_are_kept_in_the_cache(vocabulary, tmp_path, mo
     fresh = [("Goal misgeneralization happens.", "Goal misgeneralization")]
     again = ExtractionCache(tmp_path, vocabulary, ExtractionSettings()).noun_phrase_check([verb, fresh, hacking])
     assert again == [False, True, True] and tagged == [[fresh]]
+    assert (cache_info(tmp_path).verdicts, cache_info(tmp_path).graphs) == (3, 0)
 
 
 def test_issue_13_the_cache_keeps_the_measures_of_the_graphs_measured_last(tmp_path, monkeypatch):
