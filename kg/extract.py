@@ -22,16 +22,10 @@ import sqlite3
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import resources
+from importlib import metadata, resources, util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy
-import spacy
-from spacy.attrs import IDX, LENGTH, NORM, SENT_START, SPACY
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from wordfreq import zipf_frequency
 
 from ._version import __version__
@@ -52,6 +46,10 @@ from .terms import (
     is_single_term_word,
 )
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
+
+if TYPE_CHECKING:  # spaCy is imported where it is used: a rebuild that finds everything cached never loads it
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 __all__ = [
     "Extractor",
@@ -92,6 +90,8 @@ def load_pipeline(parser: str | None) -> Language:
 
     A missing model is not fatal: kg warns and carries on with the tokenizer-only pipeline.
     """
+    import spacy
+
     if parser:
         try:
             return spacy.load(parser, exclude=["ner"])
@@ -114,6 +114,9 @@ class _Tokens:
     __slots__ = ("texts", "starts", "spaced", "norms")
 
     def __init__(self, doc: Doc, text: str):
+        import numpy
+        from spacy.attrs import IDX, LENGTH, NORM, SPACY
+
         rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
         self.starts: list[int] = [start for start, _, _ in rows]
         self.texts: list[str] = [text[start : start + length] for start, length, _ in rows]
@@ -141,6 +144,8 @@ class Extractor:
     def __init__(self, vocabulary: Vocabulary, settings: ExtractionSettings = ExtractionSettings()):
         self.vocabulary = vocabulary
         self.settings = settings
+        from spacy.matcher import PhraseMatcher
+
         self.nlp = load_pipeline(settings.parser)
         self.uses_parser = "parser" in self.nlp.pipe_names
         self.names = PhraseMatcher(self.nlp.vocab, attr="NORM")
@@ -186,6 +191,9 @@ class Extractor:
                 done = []
 
     def _extract(self, doc: Doc, document: Document) -> Extraction:
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
         text = doc.text  # spaCy rebuilds this string on every access
         tokens = _Tokens(doc, text)
         sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, tokens, len(text))
@@ -292,7 +300,7 @@ class Extractor:
         (with any closing quote or bracket). A parser's sentence boundaries are used when present.
         """
         parsed = doc.has_annotation("SENT_START")
-        sent_starts = doc.to_array([SENT_START]).tolist() if parsed else []
+        sent_starts = doc.to_array(["SENT_START"]).tolist() if parsed else []
         sentence_of: list[int] = []
         paragraph_of: list[int] = []
         word_of: list[int] = []
@@ -502,6 +510,8 @@ def merge_extractions(parts: list[tuple[Extraction, int]]) -> Extraction:
 def _tagger(model: str | None) -> Language | None:
     """An installed English model's tagger (no parser), loaded once; ``None`` when no model is installed."""
     if model not in _taggers:
+        import spacy
+
         _taggers[model] = None
         for name in ([model] if model else []) + list(_TAGGER_MODELS):
             try:
@@ -515,10 +525,14 @@ def _tagger(model: str | None) -> Language | None:
 def _tagger_name(model: str | None) -> str:
     """Which model ``_tagger(model)`` would load, with its version, found without loading it."""
     for name in ([model] if model else []) + list(_TAGGER_MODELS):
-        if spacy.util.is_package(name):
-            return f"{name} {spacy.util.get_package_version(name)}"
+        if name.isidentifier() and util.find_spec(name) is not None:
+            try:
+                return f"{name} {metadata.version(name)}"
+            except metadata.PackageNotFoundError:
+                return f"{name} (no version)"
         if Path(name).is_dir():
-            return f"{Path(name).resolve()} {spacy.util.load_meta(Path(name) / 'meta.json').get('version')}"
+            meta = Path(name) / "meta.json"
+            return f"{Path(name).resolve()} {hashlib.sha256(meta.read_bytes()).hexdigest() if meta.is_file() else ''}"
     return "no model"
 
 
@@ -594,9 +608,7 @@ class ExtractionCache:
         self.store = Store(folder)
         self.broken = False
         layout = [f.name for record in (Extraction, Mention, Link) for f in dataclasses.fields(record)]
-        self.salt = (
-            f"{__version__}|{logic_digest()}|{spacy.__version__}|{layout}|{vocabulary.digest()}|{settings.key()}"
-        )
+        self.salt = f"{__version__}|{logic_digest()}|{metadata.version('spacy')}|{layout}|{vocabulary.digest()}|{settings.key()}"
 
     def key(self, document: Document) -> str:
         fields = repr((self.salt, document.id, document.title, document.text, document.links))
@@ -633,7 +645,7 @@ class ExtractionCache:
     def noun_phrase_check(self, examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
         """``noun_phrase_check`` with each candidate's verdict kept in the store, keyed by its examples and the
         tagger (model and version): a rebuild tags only candidates whose example sentences are new."""
-        salt = f"{__version__}|{logic_digest()}|{spacy.__version__}|{_tagger_name(model)}"
+        salt = f"{__version__}|{logic_digest()}|{metadata.version('spacy')}|{_tagger_name(model)}"
         keys = [hashlib.sha256(repr((salt, pairs)).encode("utf-8")).hexdigest() for pairs in examples]
         try:
             known = {} if self.broken else self.store.get_verdicts(keys)
