@@ -501,11 +501,13 @@ def _alive(pid: int) -> bool:
 Content = str | bytes | Callable[[], str | bytes]  # a file's text, or what makes it when the file is written
 
 
-def replace_outputs(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
+def replace_outputs(
+    outdir: Path, files: Mapping[str, Content], *, progress: Callable[[int, int], None] | None = None
+) -> list[Path]:
     """Replace ``outdir`` by a folder holding ``files``, as one step: readers see the old set or the new one.
 
     A file's content may be given as a callable, called when that file is written (so that only one output's
-    text is held at a time).
+    text is held at a time); ``progress(files_written, files)`` after each.
 
     The new set is written into a hidden folder beside ``outdir`` and swapped in; files of the old folder that
     are not outputs are carried over. A folder that holds folders of its own cannot be swapped: its outputs are
@@ -518,7 +520,7 @@ def replace_outputs(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
     """
     outdir = Path(outdir)
     try:
-        return _replace(outdir, files)
+        return _replace(outdir, files, progress or (lambda done, total: None))
     except OSError as exc:
         where = exc.filename or outdir
         raise KgError(
@@ -531,7 +533,7 @@ def _bytes(content: Content) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def _replace(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
+def _replace(outdir: Path, files: Mapping[str, Content], progress: Callable[[int, int], None]) -> list[Path]:
     if outdir.exists() and not outdir.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(outdir))
     outdir.parent.mkdir(parents=True, exist_ok=True)
@@ -544,14 +546,16 @@ def _replace(outdir: Path, files: Mapping[str, Content]) -> list[Path]:
             KgWarning,
             stacklevel=3,
         )
-        for name, content in files.items():
+        for done, (name, content) in enumerate(files.items(), 1):
             write_atomic(outdir / name, _bytes(content))
+            progress(done, len(files))
         return [outdir / name for name in files]
     staging = _staging(outdir)
     try:
-        for name, content in files.items():
+        for done, (name, content) in enumerate(files.items(), 1):
             (staging / name).write_bytes(_bytes(content))
             os.chmod(staging / name, 0o666 & ~_UMASK)
+            progress(done, len(files))
         for other in others:  # the user's own files in the folder stay where they were
             try:
                 os.link(other, staging / other.name)

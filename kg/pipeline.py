@@ -245,7 +245,6 @@ def build(
     if outdir is None:
         return result
     outdir = Path(outdir)
-    progress("writing", 0, 2)
     files: dict[str, Content] = {
         "graph.html": partial(render_page, graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
         **output_makers(graph),
@@ -265,9 +264,8 @@ def build(
         },
     }
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
-    progress("writing", 1, 2)
-    result.written = replace_outputs(outdir, files)
-    progress("writing", 2, 2)
+    progress("writing", 0, len(files))
+    result.written = replace_outputs(outdir, files, progress=partial(progress, "writing"))
     return result
 
 
