@@ -117,14 +117,16 @@ class _Tokens:
         import numpy
         from spacy.attrs import IDX, LENGTH, NORM, SPACY
 
-        rows = doc.to_array([IDX, LENGTH, SPACY]).tolist() if len(doc) else []
-        self.starts: list[int] = [start for start, _, _ in rows]
-        self.texts: list[str] = [text[start : start + length] for start, length, _ in rows]
-        self.spaced: list[bool] = [bool(space) for _, _, space in rows]
+        columns = doc.to_array([IDX, LENGTH, SPACY]).T.tolist() if len(doc) else [[], [], []]
+        self.starts: list[int] = columns[0]
+        self.texts: list[str] = [
+            text[start : start + length] for start, length in zip(columns[0], columns[1], strict=True)
+        ]
+        self.spaced: list[bool] = [space != 0 for space in columns[2]]
         self.norms: list[str] = [normalize_word(t) for t in self.texts]
-        if rows:  # the norms the PhraseMatcher compares (attr="NORM")
+        if self.texts:  # the norms the PhraseMatcher compares (attr="NORM")
             ids = {n: doc.vocab.strings.add(n) for n in set(self.norms)}
-            norms = numpy.array([[ids[n]] for n in self.norms], dtype="uint64")
+            norms = numpy.array([ids[n] for n in self.norms], dtype="uint64").reshape(-1, 1)
             doc.from_array([NORM], norms)  # type: ignore[arg-type]  # thinc's Ints2d is a uint64 2-d array
 
     def end_char(self, i: int) -> int:
@@ -194,7 +196,7 @@ class Extractor:
         from spacy.tokens import Span
         from spacy.util import filter_spans
 
-        text = doc.text  # spaCy rebuilds this string on every access
+        text = _analyzed(document)  # what the doc was made from: doc.text would rebuild it token by token
         tokens = _Tokens(doc, text)
         sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, tokens, len(text))
         # Acknowledgement, funding and cross-post sentences count for nothing: no mention, definition or candidate.
@@ -240,7 +242,8 @@ class Extractor:
         mentions = [mention(span.start, span.end - 1, span.label_) for span in found]
         short_forms: set[int] = set()
         for i, written in enumerate(tokens.texts):
-            if i in taken or not _looks_like_short_form(written):
+            # written[:2].isupper() is a cheap first test: a short form starts with two capitals
+            if not written[:2].isupper() or i in taken or not _looks_like_short_form(written):
                 continue
             short = written if written in defined else written.removesuffix("s")
             mentions.append(mention(i, i, defined.get(short, make_key(short, "short"))))
