@@ -4,8 +4,11 @@ Values are data, never code: an extraction is written as JSON (``extraction_to_j
 parser that checks every field's type (``extraction_from_json``), so a tampered or foreign file can at worst make
 kg extract again. SQLite in WAL mode keeps the file whole when a build is killed and lets two builds share it.
 Beside the extractions it keeps the tagger's yes/no verdicts on discovery's short list (``verdict``), so that a
-rebuild tags no sentence twice, and the measures and layout of graphs built before (``measures``, keyed by the whole
-graph), so that a rebuild of an unchanged corpus does not compute them again. ``kg.extract.ExtractionCache`` decides the keys; this module knows nothing of spaCy.
+rebuild tags no sentence twice, the measures and layout of graphs built before (``measures``, keyed by the whole
+graph), so that a rebuild with other page options does not compute them again, and the output files of the last
+few builds (``build`` and ``output``, keyed by the input files' bytes, the settings and the code), so that a
+rebuild of an unchanged corpus only writes them out again. ``kg.extract.ExtractionCache`` decides the keys; this
+module knows nothing of spaCy.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,10 @@ FILE = "extractions.sqlite"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, doc_id TEXT NOT NULL, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS verdict (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS measures (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+    "CREATE TABLE IF NOT EXISTS measures (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS build (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS output (build TEXT NOT NULL, name TEXT NOT NULL, value BLOB NOT NULL,"
+    " PRIMARY KEY (build, name))"
 )
 
 
@@ -150,6 +157,42 @@ class Store:
         )
         db.commit()
 
+    KEEP_BUILDS = 3  # builds whose outputs are kept, compressed: the whole shared corpus's take 17 MB
+
+    def get_build(self, key: str) -> tuple[str, dict[str, bytes]] | None:
+        """What a build stored under ``key`` (JSON text) and its output files by name, read in one transaction."""
+        db = self._connect()
+        self.flush()
+        with db:  # one snapshot: a second build pruning old builds cannot take the files from under the summary
+            db.execute("BEGIN")
+            found = db.execute("SELECT value FROM build WHERE key = ?", (key,)).fetchone()
+            if found is None or not isinstance(found[0], str):
+                return None
+            rows = db.execute("SELECT name, value FROM output WHERE build = ?", (key,)).fetchall()
+        try:
+            return found[0], {name: zlib.decompress(value) for name, value in rows}
+        except (zlib.error, TypeError):
+            return None
+
+    def put_build(self, key: str, value: str, files: Iterable[Path]) -> None:
+        """Store a build's summary and its output ``files`` (read one at a time, compressed) under ``key``, and
+        drop all but the KEEP_BUILDS builds stored last. All or nothing: a killed build leaves no half entry."""
+        db = self._connect()
+        self.flush()
+        with db:
+            db.execute("DELETE FROM output WHERE build = ?", (key,))
+            db.execute("INSERT OR REPLACE INTO build (key, value) VALUES (?, ?)", (key, value))
+            for path in files:
+                db.execute(
+                    "INSERT INTO output (build, name, value) VALUES (?, ?, ?)",
+                    (key, path.name, zlib.compress(path.read_bytes(), 1)),
+                )
+            db.execute(
+                "DELETE FROM build WHERE rowid NOT IN (SELECT rowid FROM build ORDER BY rowid DESC LIMIT ?)",
+                (self.KEEP_BUILDS,),
+            )
+            db.execute("DELETE FROM output WHERE build NOT IN (SELECT key FROM build)")
+
     def put_verdicts(self, verdicts: dict[str, bool]) -> None:
         db = self._connect()
         db.executemany(
@@ -179,7 +222,7 @@ class Store:
 @dataclass(frozen=True)
 class CacheInfo:
     """What ``kg cache info`` shows: where the cache is, how many extractions it holds, its size, and how many
-    tagger verdicts and measured graphs it keeps."""
+    tagger verdicts, measured graphs and builds' outputs it keeps."""
 
     folder: Path
     entries: int
@@ -187,6 +230,7 @@ class CacheInfo:
     legacy_files: int  # per-document pickles an earlier kg wrote there: never read, removed by ``clear_cache``
     verdicts: int = 0
     graphs: int = 0
+    builds: int = 0
 
 
 def _legacy(folder: Path) -> list[Path]:
@@ -196,7 +240,7 @@ def _legacy(folder: Path) -> list[Path]:
 def cache_info(folder: Path) -> CacheInfo:
     """The cache in ``folder`` (which may not exist yet)."""
     path = Path(folder) / FILE
-    rows = {"extraction": 0, "verdict": 0, "measures": 0}
+    rows = {"extraction": 0, "verdict": 0, "measures": 0, "build": 0}
     if path.exists():
         try:
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
@@ -207,7 +251,7 @@ def cache_info(folder: Path) -> CacheInfo:
             raise KgError(f"{path} is not a usable cache ({exc}); remove it with: kg cache clear") from None
     size = sum(p.stat().st_size for p in Path(folder).glob(FILE + "*"))
     legacy = len(_legacy(Path(folder)))
-    return CacheInfo(Path(folder), rows["extraction"], size, legacy, rows["verdict"], rows["measures"])
+    return CacheInfo(Path(folder), rows["extraction"], size, legacy, rows["verdict"], rows["measures"], rows["build"])
 
 
 def clear_cache(folder: Path) -> int:

@@ -454,6 +454,7 @@ def cache_info() -> None:
     click.echo(f"Cache: {info.folder}")
     click.echo(f"Extractions: {info.entries} ({info.bytes / 1e6:.1f} MB)")
     click.echo(f"Tagger verdicts: {info.verdicts}; graphs measured and laid out: {info.graphs}")
+    click.echo(f"Builds whose outputs are kept: {info.builds}")
     if info.legacy_files:
         click.echo(f"Old per-document files: {info.legacy_files} (never read; 'kg cache clear' removes them)")
 

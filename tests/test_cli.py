@@ -161,12 +161,13 @@ def test_a_reader_that_leaves_early_is_not_an_error(turntrout_build):
 def test_issue_13_cache_info_and_clear(runner, tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("KG_CACHE_DIR", str(folder))
-    empty = "Extractions: 0 (0.0 MB)\nTagger verdicts: 0; graphs measured and laid out: 0\n"
+    empty = "Extractions: 0 (0.0 MB)\nTagger verdicts: 0; graphs measured and laid out: 0\nBuilds whose outputs are kept: 0\n"
     assert runner.invoke(cli, ["cache", "info"]).output == f"Cache: {folder}\n{empty}"
     assert runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(tmp_path / "out")]).exit_code == 0
     output = runner.invoke(cli, ["cache", "info"]).output.splitlines()
     assert output[0] == f"Cache: {folder}" and output[1].startswith("Extractions: 2 (")
     assert re.fullmatch(r"Tagger verdicts: \d+; graphs measured and laid out: 1", output[2])
+    assert output[3] == "Builds whose outputs are kept: 1"
     assert runner.invoke(cli, ["cache", "clear"]).output == f"Removed 2 extractions from {folder}\n"
     (folder / "extractions.sqlite").write_bytes(b"not a database at all, but long enough to be read as one" * 100)
     result = runner.invoke(cli, ["cache", "info"])

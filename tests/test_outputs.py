@@ -130,14 +130,70 @@ def test_issue_13_a_rebuild_of_an_unchanged_corpus_reads_its_measures_back(tmp_p
     measured = []
     real = kg.pipeline.analyze
     monkeypatch.setattr(kg.pipeline, "analyze", lambda graph, **knobs: measured.append(knobs) or real(graph, **knobs))
+    with sqlite3.connect(cache / "extractions.sqlite") as db:
+        db.execute("DELETE FROM build")  # the outputs stored whole would be written out, nothing measured
     kg.build([SMALL], tmp_path / "b", cache_dir=cache)
     assert measured == [] and _snapshot(tmp_path / "b") == _snapshot(tmp_path / "a")
     with sqlite3.connect(cache / "extractions.sqlite") as db:
         db.execute("""UPDATE measures SET value = replace(value, '"degree": ', '"degree": "')""")
+        db.execute("DELETE FROM build")
     kg.build([SMALL], tmp_path / "c", cache_dir=cache)
     assert len(measured) == 1 and _snapshot(tmp_path / "c") == _snapshot(tmp_path / "a")
     kg.build([SMALL], tmp_path / "d", cache_dir=cache, settings=kg.Settings(seed=7))
     assert len(measured) == 2 and _snapshot(tmp_path / "d") != _snapshot(tmp_path / "a")
+
+
+def _graph_data(graph) -> tuple:
+    return graph.graph, list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+
+
+def test_issue_13_an_unchanged_build_writes_its_stored_outputs_without_reading_a_document(tmp_path, monkeypatch):
+    """The outputs of the last builds are kept whole with a hash of what made them: the same input files,
+    vocabulary, settings and code write them again (with the same warnings and result) and read no document;
+    a changed byte, setting or vocabulary builds, and so does a stored build that does not hold together."""
+    import sqlite3
+
+    import kg.pipeline
+    from kg.cache import cache_info
+    from kg.errors import KgWarning
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SMALL, corpus)
+    (corpus / "empty.md").write_text("---\ntitle: Nothing here\n---\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    with pytest.warns(KgWarning, match="1 file held no text"):
+        first = kg.build([corpus], tmp_path / "a", cache_dir=cache)
+    scans: list[object] = []
+    real = kg.pipeline.scan_corpus
+    monkeypatch.setattr(kg.pipeline, "scan_corpus", lambda *args, **kw: scans.append(args) or real(*args, **kw))
+    with pytest.warns(KgWarning, match="1 file held no text"):
+        again = kg.build([corpus], tmp_path / "b", cache_dir=cache)
+    assert scans == [] and _snapshot(tmp_path / "b") == _snapshot(tmp_path / "a")
+    assert _graph_data(again.graph) == _graph_data(first.graph)
+    assert (again.documents, again.abbreviations, again.report) == (first.documents, first.abbreviations, first.report)
+    assert [p.name for p in again.written] == [p.name for p in first.written]
+
+    post = sorted(corpus.glob("*.md"))[0]
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more sentence on corrigibility.\n", encoding="utf-8")
+    changed = kg.build([corpus], tmp_path / "c", cache_dir=cache)
+    assert (
+        len(scans) == 1
+        and changed.graph.nodes["corrigibility"]["count"] == first.graph.nodes["corrigibility"]["count"] + 1
+    )
+    kg.build([corpus], tmp_path / "d", cache_dir=cache, settings=kg.Settings(seed=7))
+    kg.build([corpus], tmp_path / "e", cache_dir=cache, settings=kg.Settings(builtin_vocab=False))
+    assert len(scans) == 3 and cache_info(cache).builds == 3
+    kg.build([corpus], tmp_path / "f", cache_dir=cache, settings=kg.Settings(seed=7))
+    assert len(scans) == 3 and _snapshot(tmp_path / "f") == _snapshot(tmp_path / "d")
+
+    with sqlite3.connect(cache / "extractions.sqlite") as db:
+        db.execute("UPDATE output SET value = x'00' WHERE name = 'graph.json'")
+    kg.build([corpus], tmp_path / "g", cache_dir=cache, settings=kg.Settings(seed=7))
+    assert len(scans) == 4 and _snapshot(tmp_path / "g") == _snapshot(tmp_path / "d")
+    with sqlite3.connect(cache / "extractions.sqlite") as db:
+        db.execute("""UPDATE build SET value = replace(value, '"documents": ', '"documents": "')""")
+    kg.build([corpus], tmp_path / "h", cache_dir=cache, settings=kg.Settings(seed=7))
+    assert len(scans) == 5 and _snapshot(tmp_path / "h") == _snapshot(tmp_path / "d")
 
 
 def test_issue_13_outputs_are_made_and_written_one_at_a_time(tmp_path):
