@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import KgError
-from .records import Extraction, Mention
+from .records import Extraction, Mentions
 
 __all__ = ["Store", "CacheInfo", "extraction_to_json", "extraction_from_json", "cache_info", "clear_cache"]
 
@@ -41,21 +41,19 @@ _SCHEMA = (
 def extraction_to_json(extraction: Extraction) -> str:
     """An extraction as compact JSON; each sentence's text is stored once, its mentions point to it.
 
+    >>> from kg.records import Mention
     >>> e = Extraction("d", (Mention("k", "d", 0, 0, 2, 5, 8, "K", "A K."),), 1, 1, 3, (), (("https://x.org", 0),))
     >>> extraction_from_json(extraction_to_json(e)) == e
     True
     """
-    sentences: dict[str, int] = {}
-    mentions = []
-    for m in extraction.mentions:
-        index = sentences.setdefault(m.sentence_text, len(sentences))
-        mentions.append([m.key, m.sentence, m.paragraph, m.token, m.start, m.end, m.surface, index])
+    mentions = extraction.mentions
+    fields = ("key", "sentence", "paragraph", "token", "start", "end", "surface", "text_index")
     return json.dumps(
         {
             "doc": extraction.doc_id,
             "units": [extraction.n_sentences, extraction.n_paragraphs, extraction.n_tokens],
-            "sentences": list(sentences),
-            "mentions": mentions,
+            "sentences": mentions.sentences,
+            "mentions": list(mentions.columns(*fields)),
             "abbreviations": [list(pair) for pair in extraction.abbreviations],
             "links": [list(pair) for pair in extraction.links],
         },
@@ -86,14 +84,14 @@ def extraction_from_json(text: str) -> Extraction:
     doc_id = _typed(data.get("doc"), str)
     n_sentences, n_paragraphs, n_tokens = (_typed(n, int) for n in _fields(data.get("units"), 3))
     sentences = [_typed(s, str) for s in _typed(data.get("sentences"), list)]
-    mentions = []
+    keys, surfaces, numbers = [], [], []
     for value in _typed(data.get("mentions"), list):
         row = _fields(value, 8)
-        key, surface, index = _typed(row[0], str), _typed(row[6], str), _typed(row[7], int)
-        if not 0 <= index < len(sentences):
-            raise ValueError(f"sentence {index} of {len(sentences)}")
-        sentence, paragraph, token, start, end = (_typed(n, int) for n in row[1:6])
-        mentions.append(Mention(key, doc_id, sentence, paragraph, token, start, end, surface, sentences[index]))
+        keys.append(_typed(row[0], str))
+        surfaces.append(_typed(row[6], str))
+        numbers += [_typed(n, int) for n in row[1:6]]
+        numbers.append(_typed(row[7], int))
+    mentions = Mentions.packed(doc_id, keys, surfaces, sentences, numbers)
     abbreviations = tuple(
         (_typed(short, str), _typed(long, str))
         for short, long in (_fields(v, 2) for v in _typed(data.get("abbreviations"), list))
@@ -102,7 +100,7 @@ def extraction_from_json(text: str) -> Extraction:
         (_typed(url, str), _typed(sentence, int))
         for url, sentence in (_fields(v, 2) for v in _typed(data.get("links"), list))
     )
-    return Extraction(doc_id, tuple(mentions), n_sentences, n_paragraphs, n_tokens, abbreviations, links)
+    return Extraction(doc_id, mentions, n_sentences, n_paragraphs, n_tokens, abbreviations, links)
 
 
 class Store:

@@ -108,7 +108,7 @@ def cite(
     main_concepts: dict[str, list[str]] = {}
     for extraction in extractions:
         doc_id = extraction.doc_id
-        keyed = [(k, m) for m in extraction.mentions if (k := slug_of(m.key))]
+        keyed = extraction.mentions.keyed(slug_of)
         main_concepts[doc_id] = [k for k, _ in Counter(k for k, _ in keyed).most_common(MAIN_CONCEPTS)]
         sentence_concepts: dict[int, set[str]] = defaultdict(set)
         for key, mention in keyed:

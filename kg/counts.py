@@ -152,7 +152,7 @@ def count(
     total_units = documents = 0
     for extraction in extractions:
         documents += 1
-        keyed = outermost([(k, m) for m in extraction.mentions if (k := slug_of(m.key))])
+        keyed = outermost(extraction.mentions.keyed(slug_of))
         counts = Counter(k for k, _ in keyed)
         concept_count.update(counts)
         concept_docs.update(counts.keys())
@@ -219,9 +219,8 @@ def document_evidence(
         return {}
     for extraction in extractions:
         sentences: dict[str, tuple[tuple[float, ...], Evidence]] = {}
-        for mention in extraction.mentions:
-            key = slug_of(mention.key)
-            if key in wanted and mention.sentence_text:
+        for key, mention in extraction.mentions.keyed(lambda k: slug if (slug := slug_of(k)) in wanted else None):
+            if mention.sentence_text:
                 offer = (
                     evidence_score(mention.sentence_text, 1),
                     Evidence(mention.doc_id, mention.sentence, mention.sentence_text),

@@ -73,7 +73,8 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
     """Candidate statistics in two passes over the extractions (the first finds the template sentences)."""
     sentence_docs: Counter = Counter()
     for extraction in extractions:
-        sentence_docs.update({m.sentence_text for m in extraction.mentions if split_key(m.key)[1] == "candidate"})
+        columns = extraction.mentions.columns("key", "sentence_text")
+        sentence_docs.update({text for key, text in columns if split_key(key)[1] == "candidate"})
     templates = {text for text, n in sentence_docs.items() if n >= TEMPLATE_DOCUMENTS and text}
     del sentence_docs
     count: Counter = Counter()
@@ -86,16 +87,16 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
     for extraction in extractions:
         words += extraction.n_tokens
         seen: set[str] = set()
-        for mention in extraction.mentions:
-            kind = split_key(mention.key)[1]
+        for key, surface, sentence, text in extraction.mentions.columns("key", "surface", "sentence", "sentence_text"):
+            kind = split_key(key)[1]
             if kind == "concept":
                 continue
-            seen.add(mention.key)
+            seen.add(key)
             if kind == "candidate":
-                count[mention.key] += 1
-                (surfaces if mention.sentence else in_titles)[mention.key][mention.surface] += 1
-                early[mention.key] += mention.sentence <= 3
-                templated[mention.key] += mention.sentence_text in templates
+                count[key] += 1
+                (surfaces if sentence else in_titles)[key][surface] += 1
+                early[key] += sentence <= 3
+                templated[key] += text in templates
         docs.update(sorted(seen))
     for key, forms in in_titles.items():
         surfaces.setdefault(key, forms)
@@ -150,10 +151,10 @@ def examples(keys: Iterable[str], extractions: Iterable[Extraction], per_key: in
     """Up to ``per_key`` (sentence, surface) pairs for each key, from the first documents that use it."""
     found: dict[str, list] = {key: [] for key in keys}
     for extraction in extractions:
-        for mention in extraction.mentions:
-            bucket = found.get(mention.key)
+        for key, text, surface in extraction.mentions.columns("key", "sentence_text", "surface"):
+            bucket = found.get(key)
             if bucket is not None and len(bucket) < per_key:
-                bucket.append((mention.sentence_text, mention.surface))
+                bucket.append((text, surface))
     return found
 
 

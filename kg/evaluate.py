@@ -43,7 +43,7 @@ def score_passages(extractor: Extractor, documents: Iterable[Document], labels: 
     score = Score()
     wanted_docs = [d for d in documents if d.id in labels]
     for extraction in extractor.extract_all(wanted_docs):
-        found = {m.key for m in extraction.mentions if is_concept_key(m.key)}
+        found = {key for key in extraction.mentions.keys if is_concept_key(key)}
         wanted = set(labels[extraction.doc_id])
         score.true_positives += len(found & wanted)
         score.false_positives += [(extraction.doc_id, k) for k in sorted(found - wanted)]

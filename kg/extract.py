@@ -36,7 +36,7 @@ from .corpus import Document
 from .errors import KgWarning, ModelError
 from .keys import make_key
 from .markup import Link
-from .records import Extraction, Mention
+from .records import Extraction, Mention, Mentions
 from .terms import (
     EPONYM_HEADS,
     GENERIC_WORDS,
@@ -270,7 +270,7 @@ class Extractor:
             )
         return Extraction(
             doc_id=document.id,
-            mentions=tuple(mentions),
+            mentions=Mentions(document.id, mentions),
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
             n_tokens=word_of[-1] + (not tokens.texts[-1].isspace()) if len(doc) else 0,
@@ -505,7 +505,7 @@ def merge_extractions(parts: list[tuple[Extraction, int]]) -> Extraction:
     first = parts[0][0]
     return Extraction(
         doc_id=first.doc_id,
-        mentions=tuple(mentions),
+        mentions=Mentions(first.doc_id, mentions),
         n_sentences=sentences,
         n_paragraphs=paragraphs,
         n_tokens=tokens,
