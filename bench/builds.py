@@ -133,6 +133,12 @@ def bench(corpus: Path, work: Path, *, label: str) -> float:
     base = floor(corpus)
     print(f"{'tokenizer pass (whole process)':<48} {base:7.2f} s")
     ratio("kg build --vocab-only --no-cache", kg_build(corpus, work / "v", "--vocab-only"), base, "≤ 1.2x")
+    ratio(
+        "kg build --vocab-only --no-cache -j 2",
+        kg_build(corpus, work / "v2", "--vocab-only", "-j", "2"),
+        base,
+        "≤ 1.2x",
+    )
     cold = kg_build(corpus, work / "d")
     ratio("kg build --no-cache", cold, base, "≤ 1.5x")
     cache = work / "cache"

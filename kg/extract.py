@@ -729,6 +729,38 @@ def _extract_one(document: Document) -> Extraction:
     return _worker.extract(document)
 
 
+class Workers:
+    """``n_process`` extraction processes, started when made: each loads spaCy and builds its matchers (about a
+    second) while the caller goes on, say reading the corpus. A context manager; leaving it stops them.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+    settings : ExtractionSettings
+    n_process : int
+        At least 2.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, settings: ExtractionSettings, n_process: int):
+        if n_process < 2:
+            raise ValueError(f"n_process = {n_process}; workers are for 2 or more processes")
+        # fork shares the parent's imports; a loaded model's threads make spawn the safe choice with a parser
+        context = multiprocessing.get_context("spawn" if settings.parser else "fork")
+        self.n_process = n_process
+        self._pool = context.Pool(n_process, initializer=_start_worker, initargs=(vocabulary, settings))
+
+    def map(self, documents: Sequence[Document]) -> Iterator[Extraction]:
+        """Extractions of ``documents``, in their order."""
+        return self._pool.imap(_extract_one, documents, chunksize=8)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
 def extract_documents(
     documents: Sequence[Document],
     vocabulary: Vocabulary,
@@ -736,19 +768,24 @@ def extract_documents(
     *,
     n_process: int = 1,
     cache: ExtractionCache | None = None,
+    workers: Workers | None = None,
 ) -> Iterator[Extraction]:
-    """Extractions in document order; with ``n_process > 1`` documents are spread over processes.
+    """Extractions in document order; with ``n_process > 1`` documents are spread over processes (the
+    ``workers`` given, already started, or a pool made here).
 
     With a ``cache``, documents extracted before are read back and only the others are extracted.
     """
     if cache is not None:
         yield from reuse_cached(
-            documents, cache, lambda missing: extract_documents(missing, vocabulary, settings, n_process=n_process)
+            documents,
+            cache,
+            lambda missing: extract_documents(missing, vocabulary, settings, n_process=n_process, workers=workers),
         )
         return
-    if n_process == 1 or len(documents) < 2 * n_process:
+    if workers is not None and documents:
+        yield from workers.map(documents)
+    elif n_process == 1 or len(documents) < 2 * n_process:
         yield from Extractor(vocabulary, settings).extract_all(documents)
-        return
-    context = multiprocessing.get_context("spawn" if settings.parser else "fork")
-    with context.Pool(n_process, initializer=_start_worker, initargs=(vocabulary, settings)) as pool:
-        yield from pool.imap(_extract_one, documents, chunksize=8)
+    else:
+        with Workers(vocabulary, settings, n_process) as started:
+            yield from started.map(documents)

@@ -12,6 +12,7 @@ import json
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
@@ -28,7 +29,7 @@ from .corpus import CorpusReport, Document, corpus_files, read_corpus, scan_corp
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
 from .export import Content, csv_text, output_makers, replace_outputs
-from .extract import ExtractionCache, extract_documents, logic_digest, noun_phrase_check, reuse_cached
+from .extract import ExtractionCache, Workers, extract_documents, logic_digest, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, select_edges
 from .keys import split_key
 from .layout import add_layout
@@ -328,18 +329,23 @@ def build(
     if cache and key and outdir is not None and (replayed := _replay(key, cache, Path(outdir), progress)):
         cache.close()
         return replayed
-    documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
-    if dask:
-        from .engine import extract_on_dask
+    with ExitStack() as stack:
+        # Extraction processes start now, to load spaCy while this one reads the corpus.
+        workers = None
+        if settings.n_process > 1 and not dask:
+            workers = stack.enter_context(Workers(vocabulary, settings.extraction, settings.n_process))
+        documents, report = scan_corpus(paths, strict=strict, progress=partial(progress, "reading"))
+        if dask:
+            from .engine import extract_on_dask
 
-        remote = partial(extract_on_dask, vocabulary=vocabulary, settings=settings.extraction, scheduler=scheduler)
-        made: Iterable[Extraction] = reuse_cached(documents, cache, remote) if cache else remote(documents)
-    else:
-        made = extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process, cache=cache)
-    extractions = []
-    for extraction in made:
-        extractions.append(extraction)
-        progress("extracting", len(extractions), len(documents))
+            remote = partial(extract_on_dask, vocabulary=vocabulary, settings=settings.extraction, scheduler=scheduler)
+            made: Iterable[Extraction] = reuse_cached(documents, cache, remote) if cache else remote(documents)
+        else:
+            made = extract_documents(documents, vocabulary, settings.extraction, cache=cache, workers=workers)
+        extractions = []
+        for extraction in made:
+            extractions.append(extraction)
+            progress("extracting", len(extractions), len(documents))
     progress("graph", 0, 2)
     graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
     file_hashes, n_documents = (_file_hashes(documents) if outdir is not None else []), len(documents)

@@ -10,7 +10,7 @@ import kg
 from kg.cache import CacheInfo, cache_info, clear_cache, extraction_to_json
 from kg.config import ExtractionSettings
 from kg.corpus import Document, Link
-from kg.extract import ExtractionCache, Extractor, extract_documents
+from kg.extract import ExtractionCache, Extractor, Workers, extract_documents
 from kg.keys import is_concept_key, split_key
 from kg.terms import is_candidate_token
 from kg.vocab import Vocabulary, normalize
@@ -198,6 +198,22 @@ def test_parallel_extraction_matches_serial(vocabulary, turntrout):
     serial = list(extract_documents(documents, vocabulary, ExtractionSettings()))
     parallel = list(extract_documents(documents, vocabulary, ExtractionSettings(), n_process=2))
     assert parallel == serial
+
+
+def test_issue_13_workers_start_before_the_documents_are_read_and_stop_when_left(vocabulary, turntrout):
+    import multiprocessing
+
+    from kg.corpus import read_corpus
+
+    with Workers(vocabulary, ExtractionSettings(), 2) as workers:
+        # running (loading spaCy) before there is anything to extract
+        assert len(multiprocessing.active_children()) == 2
+        documents = read_corpus([turntrout])[:6]
+        made = list(extract_documents(documents, vocabulary, ExtractionSettings(), workers=workers))
+    assert multiprocessing.active_children() == []
+    assert made == list(extract_documents(documents, vocabulary, ExtractionSettings()))
+    with pytest.raises(ValueError, match="2 or more"):
+        Workers(vocabulary, ExtractionSettings(), 1)
 
 
 def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monkeypatch):
