@@ -8,7 +8,8 @@ import pytest
 from kg.abbreviations import Status
 from kg.config import Settings
 from kg.corpus import Document
-from kg.graph import analyze, concept_subgraph, g_squared
+from kg.counts import Counts
+from kg.graph import analyze, concept_subgraph, g_squared, select_edges
 from kg.pipeline import build_graph
 from kg.records import Extraction, Mention
 from kg.terms import is_term
@@ -104,6 +105,33 @@ def test_issue_11_concepts_that_never_share_a_sentence_link_by_documents():
     edge = graph.edges["corrigibility", "deception", "co_occurs"]
     assert (edge["count"], edge["documents"]) == (0, 2)
     assert [e["sentence"] for e in edge["evidence"]] == [0, 0] or len(edge["evidence"]) >= 2
+
+
+def test_issue_11_each_concept_keeps_its_most_significant_partner_by_documents_alone():
+    """100 documents; a-b, c-d and e-f share sentences. a, c and e never share one, but share documents more
+    often than chance: a-c in 12, c-e in 10, a-e in 8 (all significant at G² >= 3.84)."""
+    names = "abcdef"
+    unit_pairs = {("a", "b"): 20, ("c", "d"): 20, ("e", "f"): 20}
+    doc_pairs = Counter({**unit_pairs, ("a", "c"): 12, ("c", "e"): 10, ("a", "e"): 8})
+    counts = Counts(
+        units=1000,
+        documents=100,
+        concept_count=Counter(dict.fromkeys(names, 20)),
+        concept_docs=Counter(dict.fromkeys(names, 20)),
+        concept_units=Counter(dict.fromkeys(names, 20)),
+        years={},
+        pair_units=Counter(unit_pairs),
+        pair_docs=Counter(unit_pairs),
+        doc_pairs=doc_pairs,
+        mentions=Counter(),
+        concept_evidence={},
+        pair_evidence={},
+    )
+    assert g_squared(8, 20, 20, 100) > 3.84
+    edges = select_edges(counts)
+    # a's and c's strongest is a-c, e's is c-e; a-e is nobody's strongest, so it stays out.
+    assert sorted(edges) == [("a", "b"), ("a", "c"), ("c", "d"), ("c", "e"), ("e", "f")]
+    assert edges["a", "c"].count == 0 and edges["a", "c"].documents == 12 and edges["a", "c"].significant
 
 
 def test_g_squared_grows_with_surprise():
