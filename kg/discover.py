@@ -47,8 +47,10 @@ class CandidateStats:
 
     ``count``: mentions of each candidate; ``docs``: documents using each candidate or short form; ``early``:
     mentions in a document's first sentences; ``templated``: mentions in a sentence that recurs word for word in
-    several documents; ``surfaces``: how each candidate was written in running text (in titles, which capitalize
-    every word, only when never in running text); ``words``: the corpus's length in words.
+    several documents; ``retold``: for candidates in several documents, how few sentences hold all their mentions
+    (counted only up to a third of their documents); ``surfaces``: how each candidate was written in running text
+    (in titles, which capitalize every word, only when never in running text); ``words``: the corpus's length in
+    words.
     """
 
     count: Mapping[str, int]
@@ -57,13 +59,17 @@ class CandidateStats:
     surfaces: Mapping[str, Counter]
     words: int = 0
     templated: Mapping[str, int] = field(default_factory=dict)
+    retold: Mapping[str, int] = field(default_factory=dict)
 
     def is_boilerplate(self, key: str) -> bool:
-        """Template text: once per document at its top ("Epistemic status"), or mostly in sentences repeated
-        across documents ("Audio version here (may not be up yet).")."""
+        """Template text: once per document at its top ("Epistemic status"), mostly in sentences repeated across
+        documents ("Audio version here (may not be up yet)."), or in a few sentences retold across three times as
+        many documents (two variants of a series' blurb, a quoted definition): writers put a term of the field in
+        sentences of their own."""
         count, docs = self.count.get(key, 0), self.docs.get(key, 0)
         at_top = docs >= 5 and count <= 1.2 * docs and self.early.get(key, 0) >= 0.7 * count
-        return at_top or self.templated.get(key, 0) >= 0.7 * count > 0
+        retold = docs >= TEMPLATE_DOCUMENTS and 3 * self.retold.get(key, docs) <= docs
+        return at_top or retold or self.templated.get(key, 0) >= 0.7 * count > 0
 
 
 TEMPLATE_DOCUMENTS = 5  # a sentence found word for word in this many documents is a template, not writing
@@ -72,11 +78,19 @@ TEMPLATE_DOCUMENTS = 5  # a sentence found word for word in this many documents 
 def gather(extractions: Sequence[Extraction]) -> CandidateStats:
     """Candidate statistics in two passes over the extractions (the first finds the template sentences)."""
     sentence_docs: Counter = Counter()
+    candidate_docs: Counter = Counter()
     for extraction in extractions:
-        columns = extraction.mentions.columns("key", "sentence_text")
-        sentence_docs.update({text for key, text in columns if split_key(key)[1] == "candidate"})
+        columns = [
+            (key, text)
+            for key, text in extraction.mentions.columns("key", "sentence_text")
+            if split_key(key)[1] == "candidate"
+        ]
+        sentence_docs.update({text for _, text in columns})
+        candidate_docs.update({key for key, _ in columns})
     templates = {text for text, n in sentence_docs.items() if n >= TEMPLATE_DOCUMENTS and text}
     del sentence_docs
+    # The distinct sentences of each candidate in several documents, kept only until there are too many to be retold.
+    sentences: dict[str, set[str]] = {key: set() for key, n in candidate_docs.items() if n >= TEMPLATE_DOCUMENTS}
     count: Counter = Counter()
     docs: Counter = Counter()
     early: Counter = Counter()
@@ -97,11 +111,20 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
                 (surfaces if sentence else in_titles)[key][surface] += 1
                 early[key] += sentence <= 3
                 templated[key] += text in templates
+                held = sentences.get(key)
+                if held is not None and 3 * len(held) <= candidate_docs[key]:
+                    held.add(text)
         docs.update(sorted(seen))
     for key, forms in in_titles.items():
         surfaces.setdefault(key, forms)
     return CandidateStats(
-        count=count, docs=docs, early=early, surfaces=dict(surfaces), words=words, templated=+templated
+        count=count,
+        docs=docs,
+        early=early,
+        surfaces=dict(surfaces),
+        words=words,
+        templated=+templated,
+        retold={key: len(held) for key, held in sentences.items()},
     )
 
 
