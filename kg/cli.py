@@ -287,7 +287,8 @@ def concepts(graph: str, top: int, by: str, as_json: bool) -> None:
 @_json_option
 @_friendly
 def neighbors(graph: str, concept: str, top: int, as_json: bool) -> None:
-    """Concepts linked to CONCEPT (a slug, name, alias or abbreviation), strongest first."""
+    """Concepts linked to CONCEPT (a slug, name, alias or abbreviation): those it meets more often than chance,
+    the surest first (highest G²), then those its citations link it to."""
     from .query import neighbors as find_neighbors
 
     rows = find_neighbors(_load(graph), concept, top)
@@ -295,7 +296,8 @@ def neighbors(graph: str, concept: str, top: int, as_json: bool) -> None:
     def text() -> None:
         for row in rows:
             relation = row["relation"] + (f" ({row['direction']})" if row["direction"] else "")
-            click.echo(f"{row['label']}  {relation}  weight={row['weight']} count={row['count']}")
+            g2 = f" g2={row['g2']:.1f}" if row["g2"] is not None else ""
+            click.echo(f"{row['label']}  {relation}  weight={row['weight']}{g2} count={row['count']}")
 
     _emit(rows, as_json, text)
 

@@ -51,7 +51,9 @@ def test_small_graph_queries(small):
         "  1. large language model  count=13 docs=4 community=4",
         "  2. sycophancy  count=10 docs=4 community=4",
     ]
-    assert run("neighbors", small, "llm", "--top", "1").output == "sycophancy  co_occurs  weight=0.8221 count=7\n"
+    assert (
+        run("neighbors", small, "llm", "--top", "1").output == "sycophancy  co_occurs  weight=0.8221 g2=17.1 count=7\n"
+    )
     found = json.loads(run("evidence", small, "RLHF", "sycophancy", "--json").output)
     assert found["count"] >= 2 and all("RLHF" in s["text"] for s in found["sentences"])
     assert found["sentences"][0]["url"].startswith("https://example.org/posts/")
@@ -92,8 +94,8 @@ def test_neighbors_by_alias(built):
     rows = json.loads(run("neighbors", built, "corrigible", "--json").output)
     labels = [r["label"] for r in rows if r["relation"] == "co_occurs"]
     assert "shutdown problem" in labels[:5]
-    weights = [r["weight"] for r in rows if r["relation"] == "co_occurs"]
-    assert weights == sorted(weights, reverse=True)
+    surest = [r["g2"] for r in rows if r["relation"] == "co_occurs"]
+    assert surest == sorted(surest, reverse=True) and len(set(surest)) > 1
 
 
 def test_evidence_by_abbreviation(built):
