@@ -26,8 +26,6 @@ from importlib import metadata, util
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from wordfreq import zipf_frequency
-
 from ._version import __version__
 from .abbreviations import find_abbreviations
 from .cache import Store, extraction_from_json, extraction_to_json
@@ -151,6 +149,9 @@ class Extractor:
         self.vocabulary = vocabulary
         self.settings = settings
         from spacy.matcher import PhraseMatcher
+        from wordfreq import zipf_frequency  # here, not at the top: a rebuild from the cache extracts nothing
+
+        self.zipf_frequency = zipf_frequency
 
         self.nlp = load_pipeline(settings.parser)
         self.uses_parser = "parser" in self.nlp.pipe_names
@@ -364,12 +365,14 @@ class Extractor:
             if joinable:
                 run.append(i)
                 continue
-            yield from self._ngrams(tokens, run, short_forms)
+            yield from self._ngrams(tokens, run, short_forms, self.zipf_frequency)
             run = []
         yield from _eponyms(tokens, taken)
 
     @staticmethod
-    def _ngrams(tokens: _Tokens, run: list[int], short_forms: set[int]) -> Iterator[tuple[int, int]]:
+    def _ngrams(
+        tokens: _Tokens, run: list[int], short_forms: set[int], zipf_frequency: Callable[..., float]
+    ) -> Iterator[tuple[int, int]]:
         texts = tokens.texts
         words: list[tuple[int, int]] = []  # (first token, last token) of each hyphen-joined word
         for i in run:

@@ -10,10 +10,12 @@ import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, PageElement, Tag
+from typing import TYPE_CHECKING
 
 from .untrusted import clean_text
+
+if TYPE_CHECKING:  # bs4 is loaded when HTML is first parsed: a rebuild from the cache parses none
+    from bs4 import BeautifulSoup, PageElement, Tag
 
 __all__ = ["Link", "markdown_to_text", "html_to_text", "soup_to_text", "plain_text_links", "parse_html"]
 
@@ -251,6 +253,8 @@ def soup_to_text(soup: BeautifulSoup, *, main_only: bool = False) -> tuple[str, 
 
 def parse_html(html: str) -> BeautifulSoup:
     """BeautifulSoup over lxml, quiet about text that merely looks like a URL or a file name."""
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         return BeautifulSoup(html, "lxml")
@@ -285,6 +289,8 @@ class _TextWriter:
 
     def walk(self, root: Tag) -> None:
         """Write the text under ``root``, depth first, with an explicit stack: nesting depth is the input's to choose."""
+        from bs4 import Comment, NavigableString, Tag
+
         stack: list[tuple[Iterator[PageElement], bool, tuple[str, int, int] | None]] = [
             (iter(root.children), False, None)
         ]

@@ -320,8 +320,6 @@ def build(
         Inputs are missing or hold no document, a vocabulary file is invalid, the outputs cannot be written, or
         (with ``strict``) a file or item cannot be read.
     """
-    from .render import render_page
-
     paths = sorted(dict.fromkeys(Path(p) for p in inputs))  # the order inputs are listed in changes nothing
     vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
     cache = ExtractionCache(Path(cache_dir), vocabulary, settings.extraction) if cache_dir else None
@@ -358,6 +356,8 @@ def build(
     result = BuildResult(graph=graph, documents=n_documents, abbreviations=abbreviations, report=report)
     if outdir is None:
         return result
+    from .render import render_page  # pyvis: only when a page is made, not on a rebuild from stored outputs
+
     outdir = Path(outdir)
     files: dict[str, Content] = {
         "graph.html": partial(render_page, graph, settings, title=f"kg: {', '.join(p.name or str(p) for p in paths)}"),
