@@ -48,7 +48,7 @@ class CandidateStats:
     ``count``: mentions of each candidate; ``docs``: documents using each candidate or short form; ``early``:
     mentions in a document's first sentences; ``templated``: mentions in a sentence that recurs word for word in
     several documents; ``retold``: for candidates in several documents, how few sentences hold all their mentions
-    (counted only up to a third of their documents); ``surfaces``: how each candidate was written in running text
+    (counted only up to half their documents); ``surfaces``: how each candidate was written in running text
     (in titles, which capitalize every word, only when never in running text); ``words``: the corpus's length in
     words.
     """
@@ -63,12 +63,12 @@ class CandidateStats:
 
     def is_boilerplate(self, key: str) -> bool:
         """Template text: once per document at its top ("Epistemic status"), mostly in sentences repeated across
-        documents ("Audio version here (may not be up yet)."), or in a few sentences retold across three times as
-        many documents (two variants of a series' blurb, a quoted definition): writers put a term of the field in
-        sentences of their own."""
+        documents ("Audio version here (may not be up yet)."), or in a few sentences retold across twice as many
+        documents (variants of a series' blurb or a podcast notice, a quoted definition): writers put a term of
+        the field in sentences of their own."""
         count, docs = self.count.get(key, 0), self.docs.get(key, 0)
         at_top = docs >= 5 and count <= 1.2 * docs and self.early.get(key, 0) >= 0.7 * count
-        retold = docs >= TEMPLATE_DOCUMENTS and 3 * self.retold.get(key, docs) <= docs
+        retold = docs >= TEMPLATE_DOCUMENTS and 2 * self.retold.get(key, docs) <= docs
         return at_top or retold or self.templated.get(key, 0) >= 0.7 * count > 0
 
 
@@ -112,7 +112,7 @@ def gather(extractions: Sequence[Extraction]) -> CandidateStats:
                 early[key] += sentence <= 3
                 templated[key] += text in templates
                 held = sentences.get(key)
-                if held is not None and 3 * len(held) <= candidate_docs[key]:
+                if held is not None and 2 * len(held) <= candidate_docs[key]:
                     held.add(text)
         docs.update(sorted(seen))
     for key, forms in in_titles.items():

@@ -249,8 +249,9 @@ def test_issue_15_template_sentences_are_boilerplate_and_titles_do_not_vote_on_c
 
 def test_issue_11_a_term_only_ever_in_a_few_retold_sentences_is_boilerplate():
     """Two variants of a series' blurb, each in three documents (too few to be a template word for word), hold every
-    use of "invited short articles"; "factored cognition" is written in a sentence of each document's own, and
-    "debate" in three sentences across six documents (not a third)."""
+    use of "invited short articles", and three variants of a podcast notice every use of "podcast app" (half the
+    documents); "factored cognition" is written in a sentence of each document's own, and "debate" in four
+    sentences across six documents (more than half)."""
     from kg.discover import gather
 
     blurbs = [
@@ -262,13 +263,14 @@ def test_issue_11_a_term_only_ever_in_a_few_retold_sentences_is_boilerplate():
         mentions = (
             Mention("~invited short article", d, 5, 0, 50, 0, 5, "invited short articles", blurbs[i % 2]),
             Mention("~factored cognition", d, 6, 0, 60, 0, 5, "factored cognition", f"Factored cognition in {d}."),
-            Mention("~debate", d, 7, 0, 70, 0, 5, "debate", f"On debate, take {i % 3}."),
+            Mention("~debate", d, 7, 0, 70, 0, 5, "debate", f"On debate, take {i % 4}."),
+            Mention("~podcast app", d, 8, 0, 80, 0, 5, "podcast app", f"Search on your podcast app ({i % 3})."),
         )
-        return Extraction(d, mentions, 8, 2, 80, (), ())
+        return Extraction(d, mentions, 9, 2, 90, (), ())
 
     stats = gather([record(d, i) for i, d in enumerate("abcdef")])
     assert stats.templated == {}  # no sentence is in five documents
-    assert stats.is_boilerplate("~invited short article")
+    assert stats.is_boilerplate("~invited short article") and stats.is_boilerplate("~podcast app")
     assert not stats.is_boilerplate("~factored cognition") and not stats.is_boilerplate("~debate")
 
 
