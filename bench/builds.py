@@ -12,7 +12,8 @@ Not part of the test suite.
 - memory: peak RSS of a build of the corpus repeated ``--scale`` times (fresh ids, lightly varied text) against
   the corpus once;
 - textnets 0.10.4 (the peer a user would otherwise pick) against ``kg build --no-cache`` on TurnTrout, both whole
-  processes: noun phrases, the term network, its clusters and betweenness, GraphML. It runs in its own virtual
+  processes: noun phrases, the term network, its clusters and its terms by degree, GraphML (its exact betweenness
+  took over 15 minutes and is left out). It runs in its own virtual
   environment (``--textnets``, made with pip on first use) so that its pins never touch kg's.
 """
 
