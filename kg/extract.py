@@ -48,6 +48,8 @@ from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # spaCy is imported where it is used: a rebuild that finds everything cached never loads it
+    from multiprocessing.pool import AsyncResult
+
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
@@ -755,6 +757,11 @@ class Workers:
     def map(self, documents: Sequence[Document]) -> Iterator[Extraction]:
         """Extractions of ``documents``, in their order."""
         return self._pool.imap(_extract_one, documents, chunksize=8)
+
+    def apply(self, function: Callable[..., T], *args: object, **kwargs: object) -> AsyncResult[T]:
+        """``function(*args, **kwargs)`` run in one of the processes (``.get()`` waits for its result): work that
+        may go on beside the caller's, in processes started before this one loaded any model."""
+        return self._pool.apply_async(function, args, kwargs)
 
     def __enter__(self) -> Workers:
         return self

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Mapping
 
 import networkx as nx
 
 from .graph import concept_subgraph, induced
 
-__all__ = ["add_layout", "node_size"]
+__all__ = ["add_layout", "concept_positions", "node_size"]
 
 SMALLEST, LARGEST = 6.0, 36.0  # concept sizes, in the page's pixels and Gephi's units alike
 OTHER = 5.0  # documents and authors
@@ -26,16 +27,20 @@ def node_size(count: int, largest: int) -> float:
     return round(SMALLEST + (LARGEST - SMALLEST) * math.sqrt(count / max(largest, 1)), 2)
 
 
-def add_layout(graph: nx.MultiDiGraph, *, seed: int = 42) -> None:
+def add_layout(
+    graph: nx.MultiDiGraph, *, seed: int = 42, positions: Mapping[str, tuple[float, float]] | None = None
+) -> None:
     """Seeded positions (``x``, ``y`` within about [-1.3, 1.3]) and a ``size`` for every node.
 
-    Concepts get a force-directed layout of the co-occurrence graph; each document sits near the concepts it
-    mentions and each author near their documents, nudged apart deterministically.
+    Concepts get a force-directed layout of the co-occurrence graph (``positions``, when ``concept_positions``
+    already made it elsewhere); each document sits near the concepts it mentions and each author near their
+    documents, nudged apart deterministically.
     """
     simple = concept_subgraph(graph)
     if simple.number_of_nodes() == 0:
         return
-    positions = _concept_positions(simple, seed=seed)
+    if positions is None:
+        positions = concept_positions(simple, seed=seed)
     rng = random.Random(seed)
     largest = max((graph.nodes[n]["count"] for n in simple), default=1)
     for node, (x, y) in positions.items():
@@ -51,11 +56,15 @@ def add_layout(graph: nx.MultiDiGraph, *, seed: int = 42) -> None:
             graph.nodes[node].update(x=round(x, 4), y=round(y, 4), size=OTHER)
 
 
-def _concept_positions(simple: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
-    """Force-directed positions for the largest connected part; every other concept on a ring around it.
+def concept_positions(simple: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
+    """Force-directed positions of the concepts of ``simple`` (``kg.graph.concept_subgraph``): the largest
+    connected part laid out, every other concept on a ring around it. A pure function of the co-occurrence graph,
+    so it may run in another process beside the communities and centralities.
 
     Log-scaled weights keep a few very frequent pairs from collapsing the core into one spot.
     """
+    if simple.number_of_nodes() == 0:
+        return {}
     parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
     core = induced(simple, parts[0])
     for _, _, data in core.edges(data=True):

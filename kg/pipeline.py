@@ -30,9 +30,9 @@ from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
 from .export import Content, csv_text, output_makers, replace_outputs
 from .extract import ExtractionCache, Workers, extract_documents, logic_digest, noun_phrase_check, reuse_cached
-from .graph import analyze, assemble, select_edges
+from .graph import analyze, assemble, concept_subgraph, select_edges
 from .keys import split_key
-from .layout import add_layout
+from .layout import add_layout, concept_positions
 from .records import Extraction
 from .vocab import Vocabulary, load_vocabulary
 
@@ -134,8 +134,17 @@ MEASURES: dict[str, type] = {
 }
 
 
-def measure(graph: nx.MultiDiGraph, settings: Settings = Settings(), *, cache: ExtractionCache | None = None) -> None:
+def measure(
+    graph: nx.MultiDiGraph,
+    settings: Settings = Settings(),
+    *,
+    cache: ExtractionCache | None = None,
+    workers: Workers | None = None,
+) -> None:
     """Communities, centralities and layout (``kg.graph.analyze``, ``kg.layout.add_layout``) added to ``graph``.
+
+    With ``workers`` the layout, which needs only the co-occurrence graph, is made in one of them while this
+    process finds the communities (whole shared corpus: layout 6.3 s, communities and centralities 3.8 s).
 
     They are a pure function of the graph, the settings that steer them and the code, so with a ``cache`` they
     are stored under a hash of all of those and read back, not computed, when the same graph is measured again
@@ -149,8 +158,9 @@ def measure(graph: nx.MultiDiGraph, settings: Settings = Settings(), *, cache: E
         key = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if _restore(graph, cache.recall_measures(key)):
             return
+    laid = workers.apply(concept_positions, concept_subgraph(graph), seed=settings.seed) if workers else None
     analyze(graph, seed=settings.seed, leiden=settings.leiden, resolution=settings.resolution)
-    add_layout(graph, seed=settings.seed)
+    add_layout(graph, seed=settings.seed, positions=laid.get() if laid else None)
     if cache:
         nodes = {n: {k: d[k] for k in MEASURES if k in d} for n, d in graph.nodes(data=True)}
         cache.keep_measures(key, json.dumps({"communities": graph.graph.get("communities"), "nodes": nodes}))
@@ -344,12 +354,12 @@ def build(
         for extraction in made:
             extractions.append(extraction)
             progress("extracting", len(extractions), len(documents))
-    progress("graph", 0, 2)
-    graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
-    file_hashes, n_documents = (_file_hashes(documents) if outdir is not None else []), len(documents)
-    del documents, extractions, made  # texts and mention records, the most held: let them go before the outputs
-    progress("graph", 1, 2)
-    measure(graph, settings, cache=cache)
+        progress("graph", 0, 2)
+        graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)
+        file_hashes, n_documents = (_file_hashes(documents) if outdir is not None else []), len(documents)
+        del documents, extractions, made  # texts and mention records, the most held: let them go before the outputs
+        progress("graph", 1, 2)
+        measure(graph, settings, cache=cache, workers=workers)
     if cache:
         cache.close()
     progress("graph", 2, 2)

@@ -216,6 +216,27 @@ def test_issue_13_workers_start_before_the_documents_are_read_and_stop_when_left
         Workers(vocabulary, ExtractionSettings(), 1)
 
 
+def test_issue_13_the_layout_made_in_a_worker_is_the_layout_made_here(vocabulary, turntrout_build, monkeypatch):
+    """With workers the layout is made in one of them, beside the communities: the same positions."""
+    from kg.pipeline import measure
+
+    graph = turntrout_build[0].graph
+    here, there = graph.copy(), graph.copy()
+    for _, data in there.nodes(data=True):  # nothing left over from the build: the worker's positions must fill them
+        data.pop("x", None), data.pop("y", None)
+    measure(here)
+    sent = []
+    apply = Workers.apply
+    monkeypatch.setattr(
+        Workers, "apply", lambda self, function, *a, **k: sent.append(function) or apply(self, function, *a, **k)
+    )
+    with Workers(vocabulary, ExtractionSettings(), 2) as workers:
+        measure(there, workers=workers)
+    assert [f.__name__ for f in sent] == ["concept_positions"]
+    assert dict(there.nodes(data=True)) == dict(here.nodes(data=True))
+    assert len({(d["x"], d["y"]) for _, d in there.nodes(data=True) if d.get("kind") == "concept"}) > 100
+
+
 def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monkeypatch):
     documents = [doc("Corrigibility matters."), Document("e", "", "Sycophancy too.")]
     cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
