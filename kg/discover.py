@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .keys import is_concept_key, make_key, slugify, split_key
 from .records import Extraction
-from .terms import BROAD_TERMS, is_term
+from .terms import BROAD_TERMS, is_term, looks_like_short_form
 from .vocab import Concept, Vocabulary
 
 if TYPE_CHECKING:
@@ -165,18 +165,32 @@ def discovered_concept(key: str, surface: str) -> Concept:
     return Concept(slug=slugify(term), name=_display(surface), category="discovered", source="discovered")
 
 
+def _usual_surface(forms: Counter) -> str:
+    """The form a term is most often written in, spelled out: "Markov decision process", however often "MDP".
+
+    >>> _usual_surface(Counter({"MDP": 32, "MDPs": 25, "Markov decision processes": 13}))
+    'Markov decision processes'
+    """
+    spelled = [form for form, _ in forms.most_common() if not looks_like_short_form(form)]
+    return spelled[0] if spelled else forms.most_common(1)[0][0]
+
+
 def _display(surface: str) -> str:
     """A readable label for a discovered term: lowercase unless it is an abbreviation-like word."""
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in surface.split())
 
 
 def examples(keys: Iterable[str], extractions: Iterable[Extraction], per_key: int = EXAMPLES) -> dict[str, list]:
-    """Up to ``per_key`` (sentence, surface) pairs for each key, from the first documents that use it."""
+    """Up to ``per_key`` (sentence, surface) pairs for each key, from the first documents that use it: distinct
+    sentences, each with the term written out (its short form, "CDT" for "causal decision theory", says nothing of
+    how the term is used)."""
     found: dict[str, list] = {key: [] for key in keys}
     for extraction in extractions:
         for key, text, surface in extraction.mentions.columns("key", "sentence_text", "surface"):
             bucket = found.get(key)
-            if bucket is not None and len(bucket) < per_key:
+            if bucket is None or len(bucket) >= per_key or any(text == seen for seen, _ in bucket):
+                continue
+            if " " not in split_key(key)[0] or not looks_like_short_form(surface):
                 bucket.append((text, surface))
     return found
 
@@ -257,7 +271,7 @@ def discover(
         if variant in by_variant:
             resolved[key] = by_variant[variant]
             continue
-        concept = discovered_concept(key, stats.surfaces[key].most_common(1)[0][0])
+        concept = discovered_concept(key, _usual_surface(stats.surfaces[key]))
         if concept.slug in vocabulary.concepts:
             continue
         concepts[key] = concept

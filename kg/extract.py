@@ -42,6 +42,7 @@ from .terms import (
     is_candidate_token,
     is_joinable_token,
     is_single_term_word,
+    looks_like_short_form,
 )
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
 
@@ -250,7 +251,7 @@ class Extractor:
         short_forms: set[int] = set()
         for i, written in enumerate(tokens.texts):
             # written[:2].isupper() is a cheap first test: a short form starts with two capitals
-            if not written[:2].isupper() or i in taken or not _looks_like_short_form(written):
+            if not written[:2].isupper() or i in taken or not looks_like_short_form(written):
                 continue
             short = written if written in defined else written.removesuffix("s")
             mentions.append(mention(i, i, defined.get(short, make_key(short, "short"))))
@@ -587,12 +588,6 @@ def _noun_phrase_use(span: Span, *, compound: bool) -> bool:
         after = span.doc[span.end] if span.end < len(span.doc) else None
         return head or (after is not None and after.pos_ in _NOUNS)
     return head and (words[0].pos_ in (*_NOUNS, "ADJ", "NUM") or words[0].tag_ == "VBG")  # "scaling laws"
-
-
-def _looks_like_short_form(text: str) -> bool:
-    """An all-caps token of 2-6 letters (optionally a plural 's'), the shape of an abbreviation in use."""
-    core = text[:-1] if text.endswith("s") else text
-    return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
 
 
 def _truncated(tokens: _Tokens, i: int) -> bool:

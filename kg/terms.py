@@ -19,6 +19,7 @@ __all__ = [
     "is_joinable_token",
     "is_single_term_word",
     "is_term",
+    "looks_like_short_form",
     "is_boilerplate",
 ]
 
@@ -98,12 +99,24 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
         return False
     if words[-1].endswith(("ly", "ed")) or words[0].endswith(("ly", "ize", "ise")):  # adverbs, verbs
         return False
-    total = sum(forms.values())
-    titled = sum(n for form, n in forms.items() if _titled(form))
-    if titled > total / 2:  # mostly Title Case: names of people, posts and products
+    # Mostly Title Case: names of people, posts and products. A longer term's short form ("MDP" for "Markov
+    # decision process") is capitals whatever the term; a single word written so is itself a short form.
+    written = {f: n for f, n in forms.items() if len(words) == 1 or not looks_like_short_form(f)}
+    titled = sum(n for form, n in written.items() if _titled(form))
+    if not written or titled > sum(written.values()) / 2:
         return False
     # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
     return not need_rare or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
+
+
+def looks_like_short_form(text: str) -> bool:
+    """An all-caps token of 2-6 letters (optionally a plural 's'), the shape of an abbreviation in use.
+
+    >>> [looks_like_short_form(w) for w in ["MDPs", "ELK", "Claude", "A"]]
+    [True, True, False, False]
+    """
+    core = text[:-1] if text.endswith("s") else text
+    return 2 <= len(core) <= 6 and core.isupper() and core.isalpha()
 
 
 def _titled(form: str) -> bool:

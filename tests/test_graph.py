@@ -178,6 +178,44 @@ def test_discovery_accepts_terms_and_rejects_prose_names_and_debris():
     assert ok("corrigibility") and not ok("agent")  # a single word must be rare in general English
 
 
+def test_issue_15_a_term_used_mostly_by_its_short_form_is_judged_by_its_written_out_uses():
+    """ "MDP" is capitals whatever "Markov decision process" is: it neither makes the term a Title Case name nor
+    names the concept, and the part-of-speech check reads distinct sentences with the term written out (three
+    "CDT"s in one sentence once failed "causal decision theory", tagged as a proper noun)."""
+    from wordfreq import zipf_frequency
+
+    from kg.discover import discover
+
+    forms = Counter({"MDP": 32, "MDPs": 25, "Markov decision processes": 13})
+    assert is_term("markov decision process".split(), forms, zipf_frequency)
+    assert not is_term(["rlhf"], Counter({"RLHF": 5, "rlhf": 1}), zipf_frequency)  # a short form on its own
+
+    def said(d, sentence, surface, text):
+        return Mention("~causal decision theory", d, sentence, 0, sentence, 0, len(surface), surface, text)
+
+    records = [
+        Extraction(
+            d,
+            (
+                said(d, 1, "causal decision theory", f"Problems with causal decision theory (CDT) in {d}."),
+                said(d, 1, "CDT", f"Problems with causal decision theory (CDT) in {d}."),
+                said(d, 2, "CDT", "Here CDT two-boxes."),
+                said(d, 3, "CDT", "CDT and EDT differ."),
+            ),
+            4,
+            1,
+            30,
+            (),
+            (),
+        )
+        for d in "abc"
+    ]
+    read = []
+    found = discover(records, VOCAB, pos_check=lambda examples: read.extend(examples) or [True] * len(examples))
+    assert [c.concept.name for c in found.candidates] == ["causal decision theory"]
+    assert read == [[(f"Problems with causal decision theory (CDT) in {d}.", "causal decision theory") for d in "abc"]]
+
+
 def test_discovered_candidates_become_concepts_when_they_recur():
     records = [
         extraction(d, [mention("~lattice hacking", 0), mention("~lattice hacking", 1), mention("corrigibility", 1)])
