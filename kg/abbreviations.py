@@ -183,8 +183,6 @@ def adopt(defined: Mapping[str, Counter], vocabulary: Vocabulary, discovery: Dis
     short form is left alone rather than handed to a minority reading. A long form that is not yet a concept
     becomes one when it is a term and reaches a second document.
     """
-    from wordfreq import zipf_frequency
-
     concepts = dict(discovery.concepts)
     resolved: dict[str, str] = {}
     records: list[Abbreviation] = []
@@ -214,7 +212,7 @@ def adopt(defined: Mapping[str, Counter], vocabulary: Vocabulary, discovery: Dis
             if spread < 2:
                 decide(Status.LOCAL, "one document")
                 continue
-            if not is_term(term.split(), Counter({term: 1}), zipf_frequency, need_rare=False):
+            if not is_term(term.split(), Counter({term: 1})):
                 decide(Status.LOCAL, "not a term")
                 continue
         if kind == "candidate":

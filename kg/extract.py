@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import multiprocessing
 import re
@@ -152,9 +153,6 @@ class Extractor:
         self.vocabulary = vocabulary
         self.settings = settings
         from spacy.matcher import PhraseMatcher
-        from wordfreq import zipf_frequency  # here, not at the top: a rebuild from the cache extracts nothing
-
-        self.zipf_frequency = zipf_frequency
 
         self.nlp = load_pipeline(settings.parser)
         self.uses_parser = "parser" in self.nlp.pipe_names
@@ -169,6 +167,13 @@ class Extractor:
                 self.names.add(concept.slug, [self._normed(self.nlp.make_doc(p)) for p in sorted(patterns)])
             if shorts:
                 self.shorts.add(concept.slug, [self.nlp.make_doc(s) for s in sorted(shorts)])
+
+    @functools.cached_property
+    def zipf_frequency(self) -> Callable[..., float]:
+        """wordfreq's, loaded when discovery's candidates first need it: a vocabulary-only build never does."""
+        from wordfreq import zipf_frequency
+
+        return zipf_frequency
 
     @staticmethod
     def _normed(doc: Doc) -> Doc:

@@ -81,10 +81,10 @@ def is_single_term_word(word: str, zipf_frequency: Callable[..., float]) -> bool
     return zipf_frequency(word, "en") < SINGLE_WORD_ZIPF
 
 
-def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., float], *, need_rare: bool = True) -> bool:
+def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., float] | None = None) -> bool:
     """Whether a candidate (its normalized words and surface forms) looks like a concept, not a name or prose.
 
-    ``zipf_frequency`` is wordfreq's; with ``need_rare`` a single word must be uncommon in general English.
+    With ``zipf_frequency`` (wordfreq's) a single word must also be uncommon in general English.
 
     >>> from wordfreq import zipf_frequency
     >>> is_term(["gradient", "hacking"], Counter({"gradient hacking": 3}), zipf_frequency)
@@ -106,7 +106,7 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
     if not written or titled > sum(written.values()) / 2:
         return False
     # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
-    return not need_rare or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
+    return zipf_frequency is None or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
 
 
 def looks_like_short_form(text: str) -> bool:

@@ -43,3 +43,18 @@ def test_issue_13_a_rebuild_that_finds_everything_cached_loads_no_spacy(turntrou
     assert {"wordfreq", "pyvis"} <= builds[0] and not builds[2] & {"spacy", "wordfreq", "bs4", "lxml", "pyvis"}
     assert (tmp_path / "c" / "graph.html").read_bytes() == (tmp_path / "a" / "graph.html").read_bytes()
     assert (tmp_path / "a" / "graph.json").read_bytes() == (tmp_path / "b" / "graph.json").read_bytes()
+
+
+def test_issue_13_a_vocabulary_only_build_loads_no_word_list(tmp_path):
+    """wordfreq (0.1 s to import) serves discovery alone: a build without it never loads it, though it reads
+    abbreviation definitions; a build with discovery does."""
+    from pathlib import Path
+
+    small = Path(__file__).parent / "fixtures" / "small"
+    loaded = []
+    for out, flags in (("a", ["--vocab-only"]), ("b", [])):
+        command = [sys.executable, "-X", "importtime", "-m", "kg", "build", str(small), "-o", str(tmp_path / out)]
+        done = subprocess.run([*command, "--no-cache", *flags], capture_output=True, text=True, check=True)
+        loaded.append({line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line})
+    assert "spacy" in loaded[0] and "wordfreq" not in loaded[0]
+    assert "wordfreq" in loaded[1]
