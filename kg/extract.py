@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata, util
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from ._version import __version__
 from .abbreviations import find_abbreviations
@@ -704,12 +704,12 @@ class ExtractionCache:
 def reuse_cached(
     documents: Sequence[Document],
     cache: ExtractionCache,
-    extract: Callable[[list[Document]], Iterable[Extraction]],
+    extract: Callable[[Sequence[Document]], Iterable[Extraction]],
 ) -> Iterator[Extraction]:
     """Extractions in document order: read from ``cache`` where it has them, made by ``extract`` (here, in
     processes or on a cluster) for the rest, which are then stored."""
     found = cache.get_all(documents)
-    fresh = iter(extract([d for d, e in zip(documents, found, strict=True) if e is None]))
+    fresh = iter(extract(_Subsequence(documents, [i for i, e in enumerate(found) if e is None])))
     try:
         for document, extraction in zip(documents, found, strict=True):
             if extraction is None:
@@ -718,6 +718,28 @@ def reuse_cached(
             yield extraction
     finally:
         cache.close()
+
+
+class _Subsequence(Sequence[T]):
+    """The items of ``items`` at ``indexes``, read from it when asked for: no copy holds them, so that a caller
+    who replaces an extracted document with its text let go frees that text (``kg.pipeline.build`` does)."""
+
+    def __init__(self, items: Sequence[T], indexes: list[int]):
+        self._items, self._indexes = items, indexes
+
+    def __len__(self) -> int:
+        return len(self._indexes)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return _Subsequence(self._items, self._indexes[index])
+        return self._items[self._indexes[index]]
 
 
 _worker: Extractor | None = None

@@ -351,8 +351,11 @@ def build(
         else:
             made = extract_documents(documents, vocabulary, settings.extraction, cache=cache, workers=workers)
         extractions = []
-        for extraction in made:
+        for index, extraction in enumerate(made):
             extractions.append(extraction)
+            # Only extraction reads a document's text (its sentences are kept in the mentions): let it go
+            # (at 10x TurnTrout, peak memory 554 -> 502 MB).
+            documents[index] = replace(documents[index], text="")
             progress("extracting", len(extractions), len(documents))
         progress("graph", 0, 2)
         graph, abbreviations = build_graph(documents, extractions, vocabulary, settings, cache=cache)

@@ -237,6 +237,25 @@ def test_issue_13_the_layout_made_in_a_worker_is_the_layout_made_here(vocabulary
     assert len({(d["x"], d["y"]) for _, d in there.nodes(data=True) if d.get("kind") == "concept"}) > 100
 
 
+def test_issue_13_a_document_extracted_through_the_cache_is_not_held_there(vocabulary, tmp_path):
+    """The documents to extract are read from the caller's list as they are reached, not copied into another: a
+    document the caller replaces once extracted is freed (``kg.pipeline.build`` lets each text go so; at 10x
+    TurnTrout, peak memory 580 -> 522 MB)."""
+    import gc
+    import weakref
+    from dataclasses import replace
+
+    documents = [Document(f"d{i:02d}", "", f"Corrigibility matters, note {i}. " * 20) for i in range(40)]
+    first = weakref.ref(documents[0])
+    cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
+    for index, extraction in enumerate(extract_documents(documents, vocabulary, cache=cache)):
+        assert extraction.doc_id == documents[index].id
+        documents[index] = replace(documents[index], text="")
+        if index == 30:  # well past spaCy's batch of eight
+            gc.collect()
+            assert first() is None
+
+
 def test_cache_reuses_extractions_and_notices_changes(vocabulary, tmp_path, monkeypatch):
     documents = [doc("Corrigibility matters."), Document("e", "", "Sycophancy too.")]
     cache = ExtractionCache(tmp_path, vocabulary, ExtractionSettings())
