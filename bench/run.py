@@ -62,10 +62,10 @@ def bench_pages(corpus: Path) -> None:
     pages = {}
     for size in (300, 1000):
         path = folder / f"page-{size}.html"
-        path.write_text(render_page(result.graph, kg.Settings(max_nodes=size)), encoding="utf-8")
+        path.write_bytes(render_page(result.graph, kg.Settings(max_nodes=size)))
         pages[size] = path
     empty = folder / "empty.html"
-    empty.write_text(render_page(result.graph, kg.Settings(max_nodes=1)), encoding="utf-8")
+    empty.write_bytes(render_page(result.graph, kg.Settings(max_nodes=1)))
     args = [
         "--no-sandbox",
         "--disable-gpu",

@@ -201,7 +201,7 @@ _GRAPHML_HEAD = (
 )
 
 
-def _graphml(graph: nx.Graph) -> str:
+def _graphml(graph: nx.Graph) -> bytes:
     """GraphML of a graph with scalar attributes; a multigraph's edge keys become edge ids."""
     nodes = list(graph.nodes(data=True))
     edges: list[tuple] = (
@@ -233,15 +233,16 @@ def _graphml(graph: nx.Graph) -> str:
         data("edge", edge[-1], "  ")
         out.append("</edge>\n")
     out.append("</graph>\n</graphml>\n")
-    return "".join(out)
+    return _utf8(out)
 
 
-def to_graphml(graph: nx.MultiDiGraph) -> str:
-    """GraphML that Gephi, igraph and networkx read: every node, edge and relation, scalar attributes."""
+def to_graphml(graph: nx.MultiDiGraph) -> bytes:
+    """GraphML that Gephi, igraph and networkx read: every node, edge and relation, scalar attributes (the
+    file's UTF-8 bytes, as are those of the other writers but the CSVs')."""
     return _graphml(scalar_copy(graph))
 
 
-def to_concepts_graphml(graph: nx.MultiDiGraph) -> str:
+def to_concepts_graphml(graph: nx.MultiDiGraph) -> bytes:
     """GraphML of ``concept_view``: concepts only, undirected co-occurrence, one weight meaning."""
     return _graphml(concept_view(graph))
 
@@ -258,7 +259,7 @@ def _year(year: object) -> str | None:
     return f"{year:04d}-01-01" if isinstance(year, int) and not isinstance(year, bool) and year > 0 else None
 
 
-def to_gexf(graph: nx.MultiDiGraph) -> str:
+def to_gexf(graph: nx.MultiDiGraph) -> bytes:
     """GEXF with colour, size and position per node, and time for Gephi's timeline: each node and co-occurrence
     edge starts in the year it is first seen, and a concept's ``mentions`` attribute changes from year to year."""
     from ._version import __version__
@@ -318,17 +319,25 @@ def to_gexf(graph: nx.MultiDiGraph) -> str:
         values("edge", data, [])
         out.append("      </edge>\n")
     out.append("    </edges>\n  </graph>\n</gexf>\n")
-    return "".join(out)
+    return _utf8(out)
 
 
-def to_json(graph: nx.MultiDiGraph) -> str:
+def to_json(graph: nx.MultiDiGraph) -> bytes:
     """Node-link JSON with every attribute, evidence lists included."""
     data = nx.node_link_data(graph, edges="links")
-    lines = [json.dumps({k: v for k, v in data.items() if k not in ("nodes", "links")}, ensure_ascii=False)[:-1]]
+    pieces = [json.dumps({k: v for k, v in data.items() if k not in ("nodes", "links")}, ensure_ascii=False)[:-1]]
     for name in ("nodes", "links"):  # one node or link a line: json's fast encoder, and still diff- and grep-able
-        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data[name])
-        lines.append(f', "{name}": [\n{items}\n]')
-    return "".join(lines) + "}\n"
+        pieces.append(f', "{name}": [\n')
+        pieces.extend((",\n" if i else "") + json.dumps(item, ensure_ascii=False) for i, item in enumerate(data[name]))
+        pieces.append("\n]")
+    pieces.append("}\n")
+    return _utf8(pieces)
+
+
+def _utf8(pieces: list[str]) -> bytes:
+    """The UTF-8 bytes of the pieces' text, never held as one string: that string takes four bytes a character
+    once the corpus holds an emoji, and at 10x TurnTrout it and its encoding made a build's peak memory."""
+    return b"".join([piece.encode("utf-8") for piece in pieces])
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -374,7 +383,7 @@ def to_csv(graph: nx.MultiDiGraph) -> tuple[str, str]:
     return to_nodes_csv(graph), to_edges_csv(graph)
 
 
-FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str]]] = {
+FORMATS: dict[str, tuple[str, Callable[[nx.MultiDiGraph], str | bytes]]] = {
     "graphml": ("graph.graphml", to_graphml),
     "concepts": ("graph-concepts.graphml", to_concepts_graphml),
     "gexf": ("graph.gexf", to_gexf),
@@ -400,7 +409,7 @@ def output_makers(
     formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
     *,
     concepts_only: bool = False,
-) -> dict[str, Callable[[], str]]:
+) -> dict[str, Callable[[], str | bytes]]:
     """For each file of the chosen formats, by name in a stable order, what makes its text when called: a build
     holds one output's text at a time, not all of them.
 
@@ -410,7 +419,7 @@ def output_makers(
     if concepts_only:
         graph = only_concepts(graph)
         formats = tuple(dict.fromkeys("concepts" if f == "graphml" else f for f in formats))
-    makers: dict[str, Callable[[], str]] = {}
+    makers: dict[str, Callable[[], str | bytes]] = {}
     for name in formats:
         for filename, writer in (FORMATS[name], *([_SECOND_FILE[name]] if name in _SECOND_FILE else [])):
             makers[filename] = partial(writer, graph)
@@ -422,7 +431,7 @@ def render_outputs(
     formats: tuple[str, ...] = ("graphml", "concepts", "gexf", "json", "csv"),
     *,
     concepts_only: bool = False,
-) -> dict[str, str]:
+) -> dict[str, str | bytes]:
     """The chosen formats as file contents by file name, in a stable order (see ``output_makers``)."""
     return {name: make() for name, make in output_makers(graph, formats, concepts_only=concepts_only).items()}
 

@@ -8,7 +8,16 @@ import pytest
 
 import kg
 from kg.errors import GraphFileError
-from kg.export import concept_view, load_graph, scalar_copy, to_concepts_graphml, to_gexf, to_graphml, write_atomic
+from kg.export import (
+    concept_view,
+    load_graph,
+    scalar_copy,
+    to_concepts_graphml,
+    to_gexf,
+    to_graphml,
+    to_json,
+    write_atomic,
+)
 
 
 @pytest.fixture(params=["small_build", "turntrout_build"])
@@ -124,14 +133,27 @@ def test_issue_13_graphml_reads_back_as_networkx_would_write_it(built):
     for mine, same in ((to_graphml(graph), scalar_copy(graph)), (to_concepts_graphml(graph), concept_view(graph))):
         theirs = io.BytesIO()
         nx.write_graphml(same, theirs)
-        a, b = (nx.read_graphml(io.BytesIO(text)) for text in (mine.encode(), theirs.getvalue()))
+        a, b = (nx.read_graphml(io.BytesIO(text)) for text in (mine, theirs.getvalue()))
         assert list(a.nodes(data=True)) == list(b.nodes(data=True))
         assert list(a.edges(data=True)) == list(b.edges(data=True)) and a.graph == b.graph
 
 
+def test_issue_13_json_is_node_link_data_one_node_or_link_a_line(built):
+    """graph.json is made one node or link at a time, as UTF-8 pieces (never one string of the whole file, which
+    made a build's peak memory): it reads back as networkx's node-link data, a node or a link to each line."""
+    graph = built[0].graph
+    text = to_json(graph)
+    data = nx.node_link_data(graph, edges="links")
+    assert json.loads(text) == json.loads(json.dumps(data))
+    lines = text.decode("utf-8").splitlines()
+    items = [json.loads(line.removesuffix(",")) for line in lines[1:-1] if line.startswith("{")]
+    assert len(lines) == len(data["nodes"]) + len(data["links"]) + 3
+    assert items == json.loads(json.dumps(data["nodes"] + data["links"]))
+
+
 def test_issue_13_gexf_holds_every_node_edge_and_year(built):
     graph = built[0].graph
-    gexf = nx.read_gexf(io.BytesIO(to_gexf(graph).encode()))
+    gexf = nx.read_gexf(io.BytesIO(to_gexf(graph)))
     assert list(gexf.nodes) == list(graph.nodes) and gexf.number_of_edges() == graph.number_of_edges()
     for node, data in gexf.nodes(data=True):
         assert data["label"] == graph.nodes[node]["label"] and data["kind"] == graph.nodes[node]["kind"]
@@ -148,6 +170,6 @@ def test_issue_13_xml_exports_drop_what_xml_cannot_hold():
     graph.add_node("b", kind="concept", label="b", count=2)
     graph.add_edge('a"<&>', "b", key="co_occurs", relation="co_occurs", weight=0.5, evidence='\x00\ufffe quoted "x"')
     for read, text in ((nx.read_graphml, to_graphml(graph)), (nx.read_gexf, to_gexf(graph))):
-        back = read(io.BytesIO(text.encode()))
+        back = read(io.BytesIO(text))
         assert back.nodes['a"<&>']["label"] == "tab\there, bell, line\nbreak & <tag>"
         assert [d["evidence"] for *_, d in back.edges(data=True)] == [' quoted "x"']
