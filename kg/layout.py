@@ -36,13 +36,12 @@ def add_layout(
     already made it elsewhere); each document sits near the concepts it mentions and each author near their
     documents, nudged apart deterministically.
     """
-    simple = concept_subgraph(graph)
-    if simple.number_of_nodes() == 0:
-        return
     if positions is None:
-        positions = concept_positions(simple, seed=seed)
+        positions = concept_positions(concept_subgraph(graph), seed=seed)
+    if not positions:  # no concept
+        return
     rng = random.Random(seed)
-    largest = max((graph.nodes[n]["count"] for n in simple), default=1)
+    largest = max(graph.nodes[n]["count"] for n in positions)
     for node, (x, y) in positions.items():
         graph.nodes[node].update(
             x=round(float(x), 4), y=round(float(y), 4), size=node_size(graph.nodes[node]["count"], largest)
