@@ -16,6 +16,7 @@ import click
 from ._version import __version__
 from .config import Settings
 from .errors import KgError, KgWarning
+from .spill import MEMORY_BUDGET
 
 __all__ = ["cli", "main"]
 
@@ -144,6 +145,14 @@ def _window(value: str) -> str | int:
     help="Where extraction runs: here, or on a Dask cluster (pip install '.[dask]').",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler (default: a local cluster).")
+@click.option(
+    "--memory-budget",
+    metavar="MB",
+    type=click.IntRange(min=0),
+    default=MEMORY_BUDGET // 2**20,
+    show_default=True,
+    help="Mention records held in memory; past it they go to a temporary file, read back by each pass.",
+)
 @_QUIET
 @_friendly
 def build(
@@ -169,6 +178,7 @@ def build(
     strict: bool,
     engine: str,
     scheduler: str | None,
+    memory_budget: int,
     quiet: bool,
 ) -> None:
     """Build the concept graph of INPUTS (files, folders, globs; default: corpus/) into OUTDIR."""
@@ -203,6 +213,7 @@ def build(
             progress=progress,
             dask=engine == "dask",
             scheduler=scheduler,
+            memory_budget=memory_budget * 2**20,
         )
     edges = result.edge_counts()
     concepts = result.concepts()

@@ -87,7 +87,8 @@ class Mentions(Sequence[Mention]):
         packed = array("q", numbers)
         if not len(keys) == len(surfaces) == len(packed) // width or len(packed) % width:
             raise ValueError("columns of different lengths")
-        if not all(0 <= i < len(sentences) for i in packed[width - 1 :: width]):
+        texts = packed[width - 1 :: width]
+        if texts and not (0 <= min(texts) and max(texts) < len(sentences)):
             raise ValueError("a sentence index out of range")
         mentions = cls(doc_id)
         mentions.keys, mentions.surfaces = tuple(map(sys.intern, keys)), tuple(map(sys.intern, surfaces))
@@ -96,7 +97,10 @@ class Mentions(Sequence[Mention]):
 
     def column(self, name: str) -> Sequence:
         """One field of every mention, in order: ``key``, ``surface``, ``sentence_text``, a number's name, or
-        ``text_index`` (the index of its sentence's text in ``sentences``)."""
+        ``text_index`` (the index of its sentence's text in ``sentences``); ``numbers`` is every mention's numbers
+        in a row, as ``packed`` takes them."""
+        if name == "numbers":
+            return self._numbers
         if name == "key":
             return self.keys
         if name == "surface":
