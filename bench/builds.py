@@ -11,7 +11,7 @@ Not part of the test suite.
 - ``--parser MODEL`` against a process that reads the same posts and runs the model's ``nlp.pipe`` (without NER,
   as kg loads it), on TurnTrout's first 40 posts (a full parse of every post takes minutes);
 - memory: peak RSS of a build of the corpus repeated ``--scale`` times (fresh ids, lightly varied text) against
-  the corpus once;
+  the corpus once, and of the same build with every mention record spilled to a file (``--memory-budget 0``);
 - textnets 0.10.4 (the peer a user would otherwise pick) against ``kg build --no-cache`` on TurnTrout, both whole
   processes: noun phrases, the term network, its clusters and its terms by degree, GraphML (its exact betweenness
   took over 15 minutes and is left out). It runs in its own virtual
@@ -84,8 +84,8 @@ def peak(*command: str) -> tuple[float, float]:
     return time.perf_counter() - start, int(done.stdout.strip()) / 1024
 
 
-def peak_mb(corpus: Path, out: Path) -> float:
-    return peak(sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--quiet", "--no-cache")[1]
+def peak_mb(corpus: Path, out: Path, *options: str) -> float:
+    return peak(sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--quiet", "--no-cache", *options)[1]
 
 
 def textnets_python(venv: Path) -> Path | None:
@@ -210,9 +210,13 @@ def main() -> None:
         if not options.skip_whole:
             bench(SHARED, work / "whole", label="The whole shared corpus", repeat=options.repeat)
         once = peak_mb(turntrout, work / "m1")
-        many = peak_mb(scaled(turntrout, options.scale, work / "scaled"), work / "m10")
+        big = scaled(turntrout, options.scale, work / "scaled")
+        many = peak_mb(big, work / "m10")
+        spilled = peak_mb(big, work / "m10s", "--memory-budget", "0")
         print(
             f"\npeak RSS: corpus once {once:.0f} MB, {options.scale}x {many:.0f} MB, {many / once:.2f}x   (goal ≤ 1.5x)"
+            f"\n          {options.scale}x with every mention record in a file (--memory-budget 0) {spilled:.0f} MB, "
+            f"{spilled / once:.2f}x"
         )
         bench_parser(turntrout, options.model, work)
         if not options.skip_textnets:
