@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import hashlib
 import multiprocessing
+import operator
 import re
 import sqlite3
 import sys
@@ -170,10 +171,11 @@ class Extractor:
 
     @functools.cached_property
     def zipf_frequency(self) -> Callable[..., float]:
-        """wordfreq's, loaded when discovery's candidates first need it: a vocabulary-only build never does."""
+        """wordfreq's, loaded when discovery's candidates first need it: a vocabulary-only build never does; each
+        word looked up once (a post asks for the same words thousands of times)."""
         from wordfreq import zipf_frequency
 
-        return zipf_frequency
+        return functools.lru_cache(maxsize=1 << 16)(zipf_frequency)
 
     @staticmethod
     def _normed(doc: Doc) -> Doc:
@@ -233,24 +235,14 @@ class Extractor:
         taken.update(i for i, sentence in enumerate(sentence_of) if sentence in skipped)
         sentence_texts: dict[int, str] = {}
 
-        def mention(first: int, last: int, key: str) -> Mention:
-            """The mention of tokens ``first`` to ``last`` (inclusive)."""
+        def mention(first: int, last: int, key: str) -> tuple[int, str, int, int, int, int]:
+            """The mention of tokens ``first`` to ``last`` (inclusive), as a row: start, key, sentence, paragraph,
+            word and end (a row costs a tenth of a ``Mention``; a post has thousands of candidates)."""
             index = sentence_of[first]
             if index not in sentence_texts:
                 start, end = sentence_spans[index]
                 sentence_texts[index] = _clip(text[start:end])
-            start, end = tokens.starts[first], tokens.end_char(last)
-            return Mention(
-                sys.intern(key),
-                document.id,
-                index,
-                paragraph_of[first],
-                word_of[first],
-                start,
-                end,
-                text[start:end],
-                sentence_texts[index],
-            )
+            return tokens.starts[first], key, index, paragraph_of[first], word_of[first], tokens.end_char(last)
 
         mentions = [mention(span.start, span.end - 1, span.label_) for span in found]
         short_forms: set[int] = set()
@@ -267,7 +259,7 @@ class Extractor:
                 mention(first, last, make_key(_normalized(tokens, first, last), "candidate"))
                 for first, last in self._candidates(doc, tokens, taken, short_forms)
             ]
-        mentions.sort(key=lambda m: (m.start, m.key))
+        mentions.sort(key=_by_place)
         links: tuple[tuple[str, int], ...] = ()
         if len(doc):
             offset = len(document.title) + 2 if document.title else 0
@@ -279,7 +271,7 @@ class Extractor:
             )
         return Extraction(
             doc_id=document.id,
-            mentions=Mentions(document.id, mentions),
+            mentions=_packed(document.id, mentions, sentence_texts, text),
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
             n_tokens=word_of[-1] + (not tokens.texts[-1].isspace()) if len(doc) else 0,
@@ -366,9 +358,9 @@ class Extractor:
         for i in range(len(texts) + 1):
             joinable = (
                 i < len(texts)
+                and (_joinable(texts[i]) or _in_compound(tokens, i))
                 and i not in taken
                 and not _truncated(tokens, i)
-                and (is_joinable_token(texts[i]) or _in_compound(tokens, i))
             )
             if joinable:
                 run.append(i)
@@ -391,13 +383,36 @@ class Extractor:
             else:
                 words.append((i, i))
         for first, (start, end) in enumerate(words):
-            if not is_candidate_token(texts[start]):  # generic words end terms but start none
+            if not _starts_term(texts[start]):  # generic words end terms but start none
                 continue
             # A lone word must be rare in general English (a hyphenated one need not) and not a short form.
             if start != end or (start not in short_forms and is_single_term_word(tokens.norms[start], zipf_frequency)):
                 yield start, end
             for last in range(first + 1, min(first + 4, len(words))):
                 yield start, words[last][1]
+
+
+# A post tests the same few thousand words again and again.
+_joinable = functools.lru_cache(maxsize=1 << 16)(is_joinable_token)
+_starts_term = functools.lru_cache(maxsize=1 << 16)(is_candidate_token)
+_by_place = operator.itemgetter(0, 1)  # mentions in order of their start, then key
+
+
+def _packed(
+    doc_id: str, rows: list[tuple[int, str, int, int, int, int]], sentence_texts: dict[int, str], text: str
+) -> Mentions:
+    """``Mentions`` from ``_extract``'s rows (start, key, sentence, paragraph, word, end), in their order; each
+    distinct sentence text is kept once, numbered as first met."""
+    texts: dict[str, int] = {}
+    keys: list[str] = []
+    surfaces: list[str] = []
+    numbers: list[int] = []
+    intern = sys.intern
+    for start, key, sentence, paragraph, word, end in rows:
+        keys.append(intern(key))
+        surfaces.append(text[start:end])
+        numbers += (sentence, paragraph, word, start, end, texts.setdefault(sentence_texts[sentence], len(texts)))
+    return Mentions.packed(doc_id, keys, surfaces, list(texts), numbers)
 
 
 def _normalized(tokens: _Tokens, first: int, last: int) -> str:
