@@ -333,7 +333,7 @@ def build(
     extraction runs on the Dask cluster at ``scheduler`` (or a local one; see ``kg.engine``) and the graph is the
     same, byte for byte. Once the corpus's mention records pass ``memory_budget`` bytes (``None``: no limit),
     they are moved to a temporary file and each pass over the corpus reads them back (see ``kg.spill``): memory
-    then follows the concepts and pairs, not the words, and the graph is the same. Outputs, replaced as a
+    then follows the graph (concepts, pairs, documents), not the words, and the files are the same. Outputs, replaced as a
     set: ``graph.html``, ``graph.graphml``, ``graph.gexf``, ``graph.json``, ``nodes.csv``, ``edges.csv``,
     ``abbreviations.csv`` and ``manifest.json``.
 

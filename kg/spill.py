@@ -3,8 +3,9 @@
 A build holds every document's mentions for its passes over the corpus (discovery, abbreviations, counts,
 evidence, citations): about 64 bytes a mention and each sentence's text once, so memory follows the corpus's
 words. Past ``memory_budget`` the build moves them into a ``Spill`` and each pass reads them back in order, so that
-what stays in memory is the counts: concepts, candidates and pairs. The file is private to the build and deleted
-when it closes (or when the process dies); its records are JSON and flat arrays of numbers, never code.
+what stays in memory is the counts and the graph: concepts, candidates, pairs and documents. The file is private to
+the build and deleted when it closes (or when the process dies); its records are JSON and flat arrays of numbers,
+never code.
 """
 
 from __future__ import annotations
