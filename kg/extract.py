@@ -21,7 +21,6 @@ import multiprocessing
 import operator
 import re
 import sqlite3
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import metadata, util
@@ -271,7 +270,13 @@ class Extractor:
             )
         return Extraction(
             doc_id=document.id,
-            mentions=_packed(document.id, mentions, sentence_texts, text),
+            mentions=Mentions.from_rows(
+                document.id,
+                (
+                    (key, text[start:end], sentence, paragraph, word, start, end, sentence_texts[sentence])
+                    for start, key, sentence, paragraph, word, end in mentions
+                ),
+            ),
             n_sentences=len(sentence_spans),
             n_paragraphs=(paragraph_of[-1] + 1) if len(doc) else 0,
             n_tokens=word_of[-1] + (not tokens.texts[-1].isspace()) if len(doc) else 0,
@@ -396,23 +401,6 @@ class Extractor:
 _joinable = functools.lru_cache(maxsize=1 << 16)(is_joinable_token)
 _starts_term = functools.lru_cache(maxsize=1 << 16)(is_candidate_token)
 _by_place = operator.itemgetter(0, 1)  # mentions in order of their start, then key
-
-
-def _packed(
-    doc_id: str, rows: list[tuple[int, str, int, int, int, int]], sentence_texts: dict[int, str], text: str
-) -> Mentions:
-    """``Mentions`` from ``_extract``'s rows (start, key, sentence, paragraph, word, end), in their order; each
-    distinct sentence text is kept once, numbered as first met."""
-    texts: dict[str, int] = {}
-    keys: list[str] = []
-    surfaces: list[str] = []
-    numbers: list[int] = []
-    intern = sys.intern
-    for start, key, sentence, paragraph, word, end in rows:
-        keys.append(intern(key))
-        surfaces.append(text[start:end])
-        numbers += (sentence, paragraph, word, start, end, texts.setdefault(sentence_texts[sentence], len(texts)))
-    return Mentions.packed(doc_id, keys, surfaces, list(texts), numbers)
 
 
 def _normalized(tokens: _Tokens, first: int, last: int) -> str:

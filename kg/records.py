@@ -39,6 +39,8 @@ class Mention:
 
 
 _NUMBERS = ("sentence", "paragraph", "token", "start", "end")  # then the index of the sentence's text
+# A mention's fields after its document: key, surface, sentence, paragraph, token, start, end, sentence text.
+Row = tuple[str, str, int, int, int, int, int, str]
 
 
 class Mentions(Sequence[Mention]):
@@ -60,17 +62,39 @@ class Mentions(Sequence[Mention]):
     __slots__ = ("doc_id", "keys", "surfaces", "sentences", "_numbers")
 
     def __init__(self, doc_id: str, mentions: Iterable[Mention] = ()):
+        def rows() -> Iterator[Row]:
+            for m in mentions:
+                if m.doc_id != doc_id:
+                    raise ValueError(f"a mention of {m.doc_id!r} among those of {doc_id!r}")
+                yield m.key, m.surface, m.sentence, m.paragraph, m.token, m.start, m.end, m.sentence_text
+
+        self._pack(doc_id, rows())
+
+    @classmethod
+    def from_rows(cls, doc_id: str, rows: Iterable[Row]) -> Mentions:
+        """Mentions from rows of a ``Mention``'s fields after ``doc_id`` (key, surface, sentence, paragraph,
+        token, start, end, sentence text), as extraction makes them without making ``Mention`` objects.
+
+        >>> Mentions.from_rows("d", [("a", "A", 0, 0, 2, 5, 8, "An A.")]) == Mentions("d", [Mention("a", "d", 0, 0, 2, 5, 8, "A", "An A.")])
+        True
+        """
+        mentions = cls.__new__(cls)
+        mentions._pack(doc_id, rows)
+        return mentions
+
+    def _pack(self, doc_id: str, rows: Iterable[Row]) -> None:
+        """Fill the columns; each distinct sentence text is kept once, numbered as first met."""
         keys: list[str] = []
         surfaces: list[str] = []
         sentences: dict[str, int] = {}
         numbers = array("q")
-        for m in mentions:
-            if m.doc_id != doc_id:
-                raise ValueError(f"a mention of {m.doc_id!r} among those of {doc_id!r}")
-            keys.append(sys.intern(m.key))
-            surfaces.append(sys.intern(m.surface))
-            index = sentences.setdefault(m.sentence_text, len(sentences))
-            numbers.extend((m.sentence, m.paragraph, m.token, m.start, m.end, index))
+        intern = sys.intern
+        for key, surface, sentence, paragraph, token, start, end, sentence_text in rows:
+            keys.append(intern(key))
+            surfaces.append(intern(surface))
+            numbers.extend(
+                (sentence, paragraph, token, start, end, sentences.setdefault(sentence_text, len(sentences)))
+            )
         self.doc_id = doc_id
         self.keys: tuple[str, ...] = tuple(keys)
         self.surfaces: tuple[str, ...] = tuple(surfaces)
