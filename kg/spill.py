@@ -51,8 +51,8 @@ class Spill(Sequence[Extraction]):
     (1, True, True)
     """
 
-    def __init__(self, folder: str | None = None):
-        self._file = tempfile.TemporaryFile(prefix="kg-spill-", dir=folder)
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="kg-spill-")  # in $TMPDIR
         self._offsets: list[int] = []  # where each record starts; the file ends the last
         self._end = 0
 

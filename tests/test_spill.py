@@ -20,7 +20,7 @@ SMALL = ROOT / "tests" / "fixtures" / "small"
 
 @pytest.fixture(scope="module")
 def steering(extractor, turntrout):
-    """The extraction of a long TurnTrout post (over 500 mentions) and of the small corpus's posts."""
+    """The extraction of a long TurnTrout post (over 500 mentions)."""
     [document] = read_file(turntrout / "steering-gpt-2-xl-by-adding-an-activation-vector.md")
     return extractor.extract(document)
 
