@@ -52,6 +52,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:  # spaCy is imported where it is used: a rebuild that finds everything cached never loads it
     from multiprocessing.pool import AsyncResult
 
+    import numpy
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
@@ -115,25 +116,35 @@ def load_pipeline(parser: str | None) -> Language:
 
 class _Tokens:
     """A document's tokens as plain lists, read from spaCy in array calls: their text, start offset, whether white
-    space follows, and norm. Making spaCy ``Token`` objects one at a time was a third of extraction's time."""
+    space follows, and norm; and the distinct token texts (``types``) with each token's index into them
+    (``type_of``), so that a test of a token's text runs once per distinct text. Making spaCy ``Token`` objects
+    one at a time was a third of extraction's time."""
 
-    __slots__ = ("texts", "starts", "spaced", "norms")
+    __slots__ = ("texts", "starts", "spaced", "norms", "types", "type_of")
 
-    def __init__(self, doc: Doc, text: str):
+    def __init__(self, doc: Doc):
         import numpy
-        from spacy.attrs import IDX, LENGTH, NORM, SPACY
+        from spacy.attrs import IDX, NORM, ORTH, SPACY
 
-        columns = doc.to_array([IDX, LENGTH, SPACY]).T.tolist() if len(doc) else [[], [], []]
-        self.starts: list[int] = columns[0]
-        self.texts: list[str] = [
-            text[start : start + length] for start, length in zip(columns[0], columns[1], strict=True)
-        ]
-        self.spaced: list[bool] = [space != 0 for space in columns[2]]
-        self.norms: list[str] = [normalize_word(t) for t in self.texts]
+        array = doc.to_array([IDX, SPACY, ORTH]) if len(doc) else numpy.zeros((0, 3), dtype="uint64")
+        orths, self.type_of = numpy.unique(array[:, 2], return_inverse=True)
+        strings = doc.vocab.strings
+        self.types: list[str] = [strings[orth] for orth in orths.tolist()]
+        type_norms = [normalize_word(t) for t in self.types]
+        type_of = self.type_of.tolist()
+        self.starts: list[int] = array[:, 0].tolist()
+        self.texts: list[str] = [self.types[k] for k in type_of]
+        self.spaced: list[bool] = (array[:, 1] != 0).tolist()
+        self.norms: list[str] = [type_norms[k] for k in type_of]
         if self.texts:  # the norms the PhraseMatcher compares (attr="NORM")
-            ids = {n: doc.vocab.strings.add(n) for n in set(self.norms)}
-            norms = numpy.array([ids[n] for n in self.norms], dtype="uint64").reshape(-1, 1)
-            doc.from_array([NORM], norms)  # type: ignore[arg-type]  # thinc's Ints2d is a uint64 2-d array
+            ids = numpy.array([strings.add(n) for n in type_norms], dtype="uint64")
+            doc.from_array([NORM], ids[self.type_of].reshape(-1, 1))  # type: ignore[arg-type]  # thinc's Ints2d
+
+    def flags(self, test: Callable[[str], bool]) -> numpy.ndarray:
+        """``test`` of every token's text, as a boolean array (run once per distinct text)."""
+        import numpy
+
+        return numpy.array([test(t) for t in self.types], dtype=bool)[self.type_of]
 
     def end_char(self, i: int) -> int:
         """Where token ``i`` ends."""
@@ -211,7 +222,7 @@ class Extractor:
         from spacy.util import filter_spans
 
         text = _analyzed(document)  # what the doc was made from: doc.text would rebuild it token by token
-        tokens = _Tokens(doc, text)
+        tokens = _Tokens(doc)
         sentence_of, paragraph_of, word_of, sentence_spans = self._segment(doc, tokens, len(text))
         # Acknowledgement, funding and cross-post sentences count for nothing: no mention, definition or candidate.
         skipped = {i for i, (start, end) in enumerate(sentence_spans) if is_boilerplate(text[start:end])}
@@ -312,38 +323,37 @@ class Extractor:
         A paragraph ends at a blank line; a sentence ends at a paragraph end or after ., ! or ?
         (with any closing quote or bracket). A parser's sentence boundaries are used when present.
         """
-        parsed = doc.has_annotation("SENT_START")
-        sent_starts = doc.to_array(["SENT_START"]).tolist() if parsed else []
-        sentence_of: list[int] = []
-        paragraph_of: list[int] = []
-        word_of: list[int] = []
-        words = 0
-        spans: list[tuple[int, int]] = []
-        sentence = paragraph = 0
-        start_char = 0
-        boundary = False
-        for i, (written, idx) in enumerate(zip(tokens.texts, tokens.starts, strict=True)):
-            is_space = written.isspace()
-            is_break = is_space and written.count("\n") >= 2
-            new_sentence = i > 0 and (
-                (parsed and sent_starts[i] == 1) or (not parsed and boundary and written not in _CLOSERS)
-            )
-            if new_sentence and not is_space:
-                spans.append((start_char, idx))
-                sentence += 1
-                start_char = idx
-                boundary = False
-            sentence_of.append(sentence)
-            paragraph_of.append(paragraph)
-            word_of.append(words)
-            words += not is_space
-            if is_break:
-                paragraph += 1
-                boundary = True
-            elif not parsed and not is_space:
-                boundary = bool(_SENTENCE_END.match(written)) or (boundary and written in _CLOSERS)
-        spans.append((start_char, length))
-        return sentence_of, paragraph_of, word_of, spans
+        import numpy
+
+        n = len(tokens.texts)
+        space = tokens.flags(str.isspace)
+        breaks = tokens.flags(lambda t: t.isspace() and t.count("\n") >= 2)
+        nonspace = ~space
+        index = numpy.arange(n)
+        before = numpy.zeros(n, dtype=bool)  # whether a sentence or paragraph ended before each token
+        if doc.has_annotation("SENT_START"):
+            before[1:] = doc.to_array(["SENT_START"])[1:] == 1
+            starts = before & nonspace
+        else:
+            # A word ends the sentence or not; closing quotes and brackets and white space leave that as it was,
+            # and a paragraph break ends it.
+            words = nonspace & ~tokens.flags(_CLOSERS.__contains__)
+            last_word = numpy.maximum.accumulate(numpy.where(words, index, -1))
+            last_break = numpy.maximum.accumulate(numpy.where(breaks, index, -1))
+            ended = tokens.flags(lambda t: _SENTENCE_END.match(t) is not None)
+            after = (last_break > last_word) | ((last_word >= 0) & ended[numpy.maximum(last_word, 0)])
+            before[1:] = after[:-1]
+            starts = before & words
+        sentence_of = numpy.cumsum(starts)
+        paragraph_of = numpy.cumsum(breaks) - breaks
+        word_of = numpy.cumsum(nonspace) - nonspace
+        chars = [0, *numpy.asarray(tokens.starts, dtype=int)[starts].tolist(), length]
+        return (
+            sentence_of.tolist(),
+            paragraph_of.tolist(),
+            word_of.tolist(),
+            list(zip(chars[:-1], chars[1:], strict=True)),
+        )
 
     def _candidates(
         self, doc: Doc, tokens: _Tokens, taken: set[int], short_forms: set[int]

@@ -127,27 +127,33 @@ def _titled(form: str) -> bool:
 
 # Sentences about the writing, not the field: acknowledgements, funding, mentorship programmes, cross-post notices.
 # Every repetition is bounded, so the search stays linear on untrusted text.
-_BOILERPLATE = re.compile(
-    r"\b(?:"
-    r"thanks?\s+(?:you\s+)?to\s+[^.!?]{0,200}?\bfor\b"  # "Thanks to A and B for comments" (not "thanks to RLHF, ...")
-    r"|thank\s+you\s+for\b"
-    r"|(?:we|i)\s+(?:would\s+like\s+to\s+|want\s+to\s+)?thank\b"
-    r"|(?:grateful|indebted)\s+to\b"
-    r"|acknowledge?ments?\b"
-    r"|(?:funded|supported|sponsored|financed)\s+(?:in\s+part\s+)?by\b"
-    r"|(?:funding|grants?)\s+from\b"
-    r"|under\s+the\s+(?:mentorship|supervision|guidance)\s+of\b"
-    r"|mentorship\b|mentored\s+by\b"
-    r"|(?:as\s+part\s+of|(?:written|produced|done|completed|conducted|carried\s+out)\s+(?:during|while\s+(?:at|in)|at|for))"
+_BOILERPLATE_FORMS = (
+    r"thanks?\s+(?:you\s+)?to\s+[^.!?]{0,200}?\bfor\b",  # "Thanks to A and B for comments" (not "thanks to RLHF, ...")
+    r"thank\s+you\s+for\b",
+    r"(?:we|i)\s+(?:would\s+like\s+to\s+|want\s+to\s+)?thank\b",
+    r"(?:grateful|indebted)\s+to\b",
+    r"acknowledge?ments?\b",
+    r"(?:funded|supported|sponsored|financed)\s+(?:in\s+part\s+)?by\b",
+    r"(?:funding|grants?)\s+from\b",
+    r"under\s+the\s+(?:mentorship|supervision|guidance)\s+of\b",
+    r"mentorship\b|mentored\s+by\b",
+    r"(?:as\s+part\s+of|(?:written|produced|done|completed|conducted|carried\s+out)\s+(?:during|while\s+(?:at|in)|at|for))"
     r"\s+(?:\S+\s+){0,8}?[(\[\"“]?(?:[\w-]*-)?"
-    r"(?:program(?:me)?|fellowship|scholars?|internship|residency|mats|seri|cohort|hackathon|stream)\b"
-    r"|seri[\s-]+mats\b|mats\s+(?:program(?:me)?|scholars?|stream|cohort|fellowship|mentor)"
-    r"|ml\s+alignment\s+(?:&\s+|and\s+)?theory\s+scholars"
-    r"|cross-?posted\s+(?:from|to|on)\b"
-    r"|this\s+(?:post|work|research|project|piece|report)\s+was\s+(?:written|produced|funded|supported|completed)\b"
-    r")",
-    re.I,
+    r"(?:program(?:me)?|fellowship|scholars?|internship|residency|mats|seri|cohort|hackathon|stream)\b",
+    r"seri[\s-]+mats\b|mats\s+(?:program(?:me)?|scholars?|stream|cohort|fellowship|mentor)",
+    r"ml\s+alignment\s+(?:&\s+|and\s+)?theory\s+scholars",
+    r"cross-?posted\s+(?:from|to|on)\b",
+    r"this\s+(?:post|work|research|project|piece|report)\s+was\s+(?:written|produced|funded|supported|completed)\b",
 )
+_BOILERPLATE = re.compile(r"\b(?:" + "|".join(_BOILERPLATE_FORMS) + ")", re.I)
+# Every sentence _BOILERPLATE matches holds one of these (a test checks each form): looking for them first halves the
+# time of the test on ordinary sentences, which have none.
+_BOILERPLATE_WORDS = (
+    "thank gratef indebt acknowl fund support sponsor financ grant mentor supervis guidance program fellowship scholar"
+    " internship residency mats seri cohort hackathon stream posted written produced completed"
+).split()
+# Letters that re.IGNORECASE matches to ASCII ones and str.lower() does not turn into them.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -164,4 +170,5 @@ def is_boilerplate(sentence: str) -> bool:
     >>> is_boilerplate("Thanks to RLHF, models became more helpful; corrigibility remains open.")
     False
     """
-    return _BOILERPLATE.search(sentence) is not None
+    folded = (sentence if sentence.isascii() else sentence.translate(_ASCII_FOLD)).lower()
+    return any(word in folded for word in _BOILERPLATE_WORDS) and _BOILERPLATE.search(sentence) is not None

@@ -155,7 +155,7 @@ def test_parser_noun_chunks_feed_candidates(vocabulary):
         deps=["det", "amod", "compound", "nsubj", "ROOT", "punct"],
         heads=[3, 3, 3, 4, 4, 4],
     )
-    tokens = kg.extract._Tokens(parsed, parsed.text)
+    tokens = kg.extract._Tokens(parsed)
     chunks = [parsed[a : b + 1].text for a, b in extractor._candidates(parsed, tokens, taken=set(), short_forms=set())]
     assert chunks == ["quantum flux capacitor"]
 
