@@ -368,20 +368,38 @@ class Extractor:
                 if len(words) >= 2 and words[-1] - words[0] + 1 == len(words) and len(words) <= 4:
                     yield words[0], words[-1]
             return
-        run: list[int] = []
-        texts = tokens.texts
-        for i in range(len(texts) + 1):
-            joinable = (
-                i < len(texts)
-                and (_joinable(texts[i]) or _in_compound(tokens, i))
-                and i not in taken
-                and not _truncated(tokens, i)
-            )
-            if joinable:
-                run.append(i)
-                continue
-            yield from self._ngrams(tokens, run, short_forms, self.zipf_frequency)
-            run = []
+        import numpy
+
+        glued = ~numpy.array(tokens.spaced, dtype=bool)  # no white space after the token
+        hyphen = tokens.flags("-".__eq__)
+
+        def shifted(flags: numpy.ndarray, by: int) -> numpy.ndarray:
+            """``flags`` of the token ``by`` places before (1) or after (-1) each token; False past either end."""
+            out = numpy.zeros_like(flags)
+            if by > 0:
+                out[by:] = flags[:-by]
+            else:
+                out[:by] = flags[-by:]
+            return out
+
+        # A hyphen, or a short word between hyphens, inside a compound written without spaces ("weak-to-strong").
+        in_compound = (
+            glued
+            & shifted(glued, 1)
+            & (hyphen | (tokens.flags(str.isalpha) & shifted(hyphen, 1) & shifted(hyphen, -1)))
+        )
+        # A word cut off by an excerpt's trailing "..." ("utility functi...").
+        truncated = glued & shifted(tokens.flags(("...", "…", "..").__contains__), -1)
+        blocked = numpy.zeros(len(tokens.texts), dtype=bool)
+        blocked[list(taken)] = True
+        joinable = (tokens.flags(_joinable) | in_compound) & ~blocked & ~truncated
+        # Runs of joinable tokens, each made into n-grams.
+        indexes = numpy.flatnonzero(joinable)
+        bounds = [0, *(numpy.flatnonzero(numpy.diff(indexes) != 1) + 1).tolist(), len(indexes)]
+        indexes_list = indexes.tolist()
+        for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+            if end > start:
+                yield from self._ngrams(tokens, indexes_list[start:end], short_forms, self.zipf_frequency)
         yield from _eponyms(tokens, taken)
 
     @staticmethod
@@ -425,27 +443,14 @@ def _normalized(tokens: _Tokens, first: int, last: int) -> str:
     )
 
 
-def _in_compound(tokens: _Tokens, i: int) -> bool:
-    """A hyphen, or a short word, inside a hyphenated compound written without spaces ("weak-to-strong")."""
-    texts, spaced = tokens.texts, tokens.spaced
-    if texts[i] == "-":
-        return not spaced[i] and i > 0 and not spaced[i - 1]
-    return (
-        texts[i].isalpha()
-        and not spaced[i]
-        and 0 < i < len(texts) - 1
-        and texts[i - 1] == "-"
-        and texts[i + 1] == "-"
-        and not spaced[i - 1]
-    )
-
-
 def _eponyms(tokens: _Tokens, taken: set[int]) -> Iterator[tuple[int, int]]:
     """Possessive eponyms: a capitalized name, 's and a noun such as law or theorem ("Goodhart's law")."""
+    import numpy
+
     texts = tokens.texts
-    for i in range(1, len(texts) - 1):
+    for i in numpy.flatnonzero(tokens.flags(lambda t: t.lower() in ("'s", "’s"))).tolist():
         if (
-            texts[i].lower() in ("'s", "’s")
+            0 < i < len(texts) - 1
             and texts[i - 1][:1].isupper()
             and texts[i - 1].isalpha()
             and tokens.norms[i + 1] in EPONYM_HEADS
@@ -606,11 +611,6 @@ def _noun_phrase_use(span: Span, *, compound: bool) -> bool:
         after = span.doc[span.end] if span.end < len(span.doc) else None
         return head or (after is not None and after.pos_ in _NOUNS)
     return head and (words[0].pos_ in (*_NOUNS, "ADJ", "NUM") or words[0].tag_ == "VBG")  # "scaling laws"
-
-
-def _truncated(tokens: _Tokens, i: int) -> bool:
-    """A word cut off by an excerpt's trailing "..." ("utility functi...")."""
-    return i + 1 < len(tokens.texts) and not tokens.spaced[i] and tokens.texts[i + 1] in ("...", "…", "..")
 
 
 def _clip(text: str) -> str:
