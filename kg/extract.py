@@ -390,9 +390,9 @@ class Extractor:
         )
         # A word cut off by an excerpt's trailing "..." ("utility functi...").
         truncated = glued & shifted(tokens.flags(("...", "…", "..").__contains__), -1)
-        blocked = numpy.zeros(len(tokens.texts), dtype=bool)
-        blocked[list(taken)] = True
-        joinable = (tokens.flags(_joinable) | in_compound) & ~blocked & ~truncated
+        in_mention = numpy.zeros(len(tokens.texts), dtype=bool)
+        in_mention[list(taken)] = True
+        joinable = (tokens.flags(_joinable) | in_compound) & ~in_mention & ~truncated
         # Runs of joinable tokens, each made into n-grams.
         indexes = numpy.flatnonzero(joinable)
         bounds = [0, *(numpy.flatnonzero(numpy.diff(indexes) != 1) + 1).tolist(), len(indexes)]
