@@ -74,6 +74,23 @@ def test_mentions_know_their_sentence_paragraph_and_span(extractor):
     assert (extraction.n_sentences, extraction.n_paragraphs) == (4, 3)
 
 
+def test_sentences_end_after_closing_quotes_and_brackets(extractor):
+    """A sentence ends after ., ! or ? and any closing quotes or brackets that follow; a paragraph break ends one
+    too, and white space or a closer after a break starts none."""
+    text = 'He said "corrigibility matters." (Sycophancy too.) Then power-seeking?\n\n) Mesa-optimization ends it'
+    extraction = extractor.extract(doc(text))
+    sentences = [
+        (m.key, m.sentence, m.paragraph, m.sentence_text) for m in extraction.mentions if is_concept_key(m.key)
+    ]
+    assert sentences == [
+        ("corrigibility", 0, 0, 'He said "corrigibility matters."'),
+        ("sycophancy", 1, 0, "(Sycophancy too.)"),
+        ("power-seeking", 2, 0, "Then power-seeking? )"),  # the stray bracket stays with the sentence it closes
+        ("mesa-optimization", 3, 1, "Mesa-optimization ends it"),
+    ]
+    assert (extraction.n_sentences, extraction.n_paragraphs) == (4, 2)
+
+
 def test_links_know_their_sentence(extractor):
     text = "First sentence. See the post on corrigibility."
     extraction = extractor.extract(
