@@ -115,8 +115,8 @@ def load_pipeline(parser: str | None) -> Language:
 
 
 class _Tokens:
-    """A document's tokens as plain lists, read from spaCy in array calls: their text, start offset, whether white
-    space follows, and norm; and the distinct token texts (``types``) with each token's index into them
+    """A document's tokens read from spaCy in array calls: their text, start offset and norm as lists, whether white
+    space follows as a boolean array; and the distinct token texts (``types``) with each token's index into them
     (``type_of``), so that a test of a token's text runs once per distinct text. Making spaCy ``Token`` objects
     one at a time was a third of extraction's time."""
 
@@ -134,7 +134,7 @@ class _Tokens:
         type_of = self.type_of.tolist()
         self.starts: list[int] = array[:, 0].tolist()
         self.texts: list[str] = [self.types[k] for k in type_of]
-        self.spaced: list[bool] = (array[:, 1] != 0).tolist()
+        self.spaced: numpy.ndarray = array[:, 1] != 0
         self.norms: list[str] = [type_norms[k] for k in type_of]
         if self.texts:  # the norms the PhraseMatcher compares (attr="NORM")
             ids = numpy.array([strings.add(n) for n in type_norms], dtype="uint64")
@@ -325,25 +325,22 @@ class Extractor:
         """
         import numpy
 
-        n = len(tokens.texts)
         space = tokens.flags(str.isspace)
         breaks = tokens.flags(lambda t: t.isspace() and t.count("\n") >= 2)
         nonspace = ~space
-        index = numpy.arange(n)
-        before = numpy.zeros(n, dtype=bool)  # whether a sentence or paragraph ended before each token
         if doc.has_annotation("SENT_START"):
-            before[1:] = doc.to_array(["SENT_START"])[1:] == 1
-            starts = before & nonspace
+            starts = (doc.to_array(["SENT_START"]) == 1) & nonspace
+            starts[:1] = False
         else:
             # A word ends the sentence or not; closing quotes and brackets and white space leave that as it was,
             # and a paragraph break ends it.
             words = nonspace & ~tokens.flags(_CLOSERS.__contains__)
+            index = numpy.arange(len(words))
             last_word = numpy.maximum.accumulate(numpy.where(words, index, -1))
             last_break = numpy.maximum.accumulate(numpy.where(breaks, index, -1))
             ended = tokens.flags(lambda t: _SENTENCE_END.match(t) is not None)
             after = (last_break > last_word) | ((last_word >= 0) & ended[numpy.maximum(last_word, 0)])
-            before[1:] = after[:-1]
-            starts = before & words
+            starts = _shifted(after, 1) & words
         sentence_of = numpy.cumsum(starts)
         paragraph_of = numpy.cumsum(breaks) - breaks
         word_of = numpy.cumsum(nonspace) - nonspace
@@ -370,26 +367,16 @@ class Extractor:
             return
         import numpy
 
-        glued = ~numpy.array(tokens.spaced, dtype=bool)  # no white space after the token
+        glued = ~tokens.spaced  # no white space after the token
         hyphen = tokens.flags("-".__eq__)
-
-        def shifted(flags: numpy.ndarray, by: int) -> numpy.ndarray:
-            """``flags`` of the token ``by`` places before (1) or after (-1) each token; False past either end."""
-            out = numpy.zeros_like(flags)
-            if by > 0:
-                out[by:] = flags[:-by]
-            else:
-                out[:by] = flags[-by:]
-            return out
-
         # A hyphen, or a short word between hyphens, inside a compound written without spaces ("weak-to-strong").
         in_compound = (
             glued
-            & shifted(glued, 1)
-            & (hyphen | (tokens.flags(str.isalpha) & shifted(hyphen, 1) & shifted(hyphen, -1)))
+            & _shifted(glued, 1)
+            & (hyphen | (tokens.flags(str.isalpha) & _shifted(hyphen, 1) & _shifted(hyphen, -1)))
         )
         # A word cut off by an excerpt's trailing "..." ("utility functi...").
-        truncated = glued & shifted(tokens.flags(("...", "…", "..").__contains__), -1)
+        truncated = glued & _shifted(tokens.flags(("...", "…", "..").__contains__), -1)
         in_mention = numpy.zeros(len(tokens.texts), dtype=bool)
         in_mention[list(taken)] = True
         joinable = (tokens.flags(_joinable) | in_compound) & ~in_mention & ~truncated
@@ -441,6 +428,18 @@ def _normalized(tokens: _Tokens, first: int, last: int) -> str:
         for i in range(first, last + 1)
         if tokens.texts[i] != "-" and not tokens.texts[i].startswith(("'", "’"))
     )
+
+
+def _shifted(flags: numpy.ndarray, by: int) -> numpy.ndarray:
+    """``flags`` of the token ``by`` places before (1) or after (-1) each token; False past either end."""
+    import numpy
+
+    out = numpy.zeros_like(flags)
+    if by > 0:
+        out[by:] = flags[:-by]
+    else:
+        out[:by] = flags[-by:]
+    return out
 
 
 def _eponyms(tokens: _Tokens, taken: set[int]) -> Iterator[tuple[int, int]]:
