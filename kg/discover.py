@@ -176,8 +176,13 @@ def _usual_surface(forms: Counter) -> str:
 
 
 def _display(surface: str) -> str:
-    """A readable label for a discovered term: lowercase unless it is an abbreviation-like word."""
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in surface.split())
+    """A readable label for a discovered term: lowercase but for its abbreviations (a heading in capitals shouts
+    its long words).
+
+    >>> _display("TECHNICAL AI ALIGNMENT"), _display("Constitutional AI")
+    ('technical AI alignment', 'constitutional AI')
+    """
+    return " ".join(w if looks_like_short_form(w) else w.lower() for w in surface.split())
 
 
 def examples(keys: Iterable[str], extractions: Iterable[Extraction], per_key: int = EXAMPLES) -> dict[str, list]:

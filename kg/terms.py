@@ -99,11 +99,14 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
         return False
     if words[-1].endswith(("ly", "ed")) or words[0].endswith(("ly", "ize", "ise")):  # adverbs, verbs
         return False
-    # Mostly Title Case: names of people, posts and products. A longer term's short form ("MDP" for "Markov
-    # decision process") is capitals whatever the term; a single word written so is itself a short form.
+    # Title Case: names of people, posts and products. Nobody writes a name in lowercase, so a phrase that is,
+    # now and then, is a term however often it is capitalized ("Factored Cognition", 16 uses in 20); a single word
+    # is capitalized at every sentence start and as a label ("Corollary 2."), so it must be lowercase mostly.
+    # A longer term's short form ("MDP" for "Markov decision process") is capitals whatever the term; a single
+    # word written so is itself a short form.
     written = {f: n for f, n in forms.items() if len(words) == 1 or not looks_like_short_form(f)}
     titled = sum(n for form, n in written.items() if _titled(form))
-    if not written or titled > sum(written.values()) / 2:
+    if not written or titled > (0.8 if len(words) > 1 else 0.5) * sum(written.values()):
         return False
     # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
     return zipf_frequency is None or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
