@@ -577,21 +577,45 @@ def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | Non
     ``examples`` holds, per candidate, (sentence, surface) pairs. A use counts when the surface ends in a noun (or
     in a gerund after a noun: "reward hacking") and starts with a noun, adjective or number (not a verb, adverb or
     determiner); a hyphenated compound may start with any word and may also be used before a noun
-    ("power-seeking behavior"). A candidate passes when most of its uses count. Tagging only these few sentences
-    keeps the default path fast. Without an installed English model every candidate passes.
+    ("power-seeking behavior"). A candidate passes when most of its uses count. Tagging only the words around the
+    term (``CONTEXT_WORDS``) in these few sentences keeps the default path fast. Without an installed English model
+    every candidate passes.
     """
     nlp = _tagger(model) if examples else None
     if nlp is None:
         return [True] * len(examples)
-    flat = [(i, sentence, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
+    flat = [(i, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
+    around = [_around(sentence, surface) for pairs in examples for sentence, surface in pairs if sentence]
     votes: list[list[bool]] = [[] for _ in examples]
-    for (i, _, surface), doc in zip(flat, nlp.pipe([sentence for _, sentence, _ in flat], batch_size=64), strict=True):
+    for (i, surface), doc in zip(flat, nlp.pipe(around, batch_size=64), strict=True):
         start = doc.text.find(surface)
         span = doc.char_span(start, start + len(surface), alignment_mode="expand") if start >= 0 else None
         if span is None or len(span) == 0:
             continue
         votes[i].append(_noun_phrase_use(span, compound="-" in surface.split()[0]))
     return [sum(v) * 2 > len(v) if v else True for v in votes]
+
+
+# Words kept either side of the term for the tagger: a tag in spaCy's English pipelines depends on four tokens either
+# side (a CNN of depth 4, window 1), so the term and the word after it are tagged as in the whole sentence (on the
+# whole corpus's short list, 4,490 uses, all the same; with 5 words two next words differ, where the term ends inside
+# a word: "reward model" in "reward models,").
+CONTEXT_WORDS = 8
+
+
+def _around(sentence: str, surface: str) -> str:
+    """The words of ``sentence`` around the first ``surface`` in it, ``CONTEXT_WORDS`` on each side (the whole
+    sentence when the term is not in it, for the check to skip).
+
+    >>> _around("one two three four five six seven eight nine ten eleven twelve term a b c d e f g h i j", "term")
+    'five six seven eight nine ten eleven twelve term a b c d e f g h'
+    """
+    start = sentence.find(surface)
+    if start < 0:
+        return sentence
+    before = sentence[:start].split(" ")
+    after = sentence[start + len(surface) :].split(" ")
+    return " ".join(before[-CONTEXT_WORDS - 1 :]) + surface + " ".join(after[: CONTEXT_WORDS + 1])
 
 
 _NOUNS = ("NOUN", "PROPN")
