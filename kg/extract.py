@@ -584,10 +584,10 @@ def noun_phrase_check(examples: list[list[tuple[str, str]]], *, model: str | Non
     nlp = _tagger(model) if examples else None
     if nlp is None:
         return [True] * len(examples)
-    flat = [(i, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
-    around = [_around(sentence, surface) for pairs in examples for sentence, surface in pairs if sentence]
+    flat = [(i, sentence, surface) for i, pairs in enumerate(examples) for sentence, surface in pairs if sentence]
+    around = [_around(sentence, surface) for _, sentence, surface in flat]
     votes: list[list[bool]] = [[] for _ in examples]
-    for (i, surface), doc in zip(flat, nlp.pipe(around, batch_size=64), strict=True):
+    for (i, _, surface), doc in zip(flat, nlp.pipe(around, batch_size=64), strict=True):
         start = doc.text.find(surface)
         span = doc.char_span(start, start + len(surface), alignment_mode="expand") if start >= 0 else None
         if span is None or len(span) == 0:
