@@ -130,7 +130,7 @@ class _Tokens:
         orths, self.type_of = numpy.unique(array[:, 2], return_inverse=True)
         strings = doc.vocab.strings
         self.types: list[str] = [strings[orth] for orth in orths.tolist()]
-        type_norms = [normalize_word(t) for t in self.types]
+        type_norms = [_normed_word(t) for t in self.types]
         type_of = self.type_of.tolist()
         self.starts: list[int] = array[:, 0].tolist()
         self.texts: list[str] = [self.types[k] for k in type_of]
@@ -414,6 +414,7 @@ class Extractor:
 
 # A post tests the same few thousand words again and again.
 _joinable = functools.lru_cache(maxsize=1 << 16)(is_joinable_token)
+_normed_word = functools.lru_cache(maxsize=1 << 16)(normalize_word)
 _starts_term = functools.lru_cache(maxsize=1 << 16)(is_candidate_token)
 _by_place = operator.itemgetter(0, 1)  # mentions in order of their start, then key
 
