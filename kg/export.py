@@ -12,6 +12,7 @@ import csv
 import ctypes
 import ctypes.util
 import errno
+import gc
 import io
 import json
 import os
@@ -19,7 +20,8 @@ import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -48,6 +50,7 @@ __all__ = [
     "community_color",
     "spreadsheet_safe",
     "csv_text",
+    "rare_collections",
 ]
 
 
@@ -586,6 +589,24 @@ def _replace(outdir: Path, files: Mapping[str, Content], progress: Callable[[int
     return [outdir / name for name in files]
 
 
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """The cyclic garbage collector run less often while a graph is built or loaded, then as before.
+
+    A build (or a loaded ``graph.json``) makes millions of objects that live to its end and few reference cycles;
+    at Python's pace (a young collection every 700 allocations, a full one every 100 young ones) the collector
+    walked them for 3.2 s of the whole shared corpus's 34 s build and 0.22 s of a 1.1 s query of its graph, and
+    for 0.7 s and 0.04 s at this one.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@rare_collections()
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
     """A graph written by kg: ``graph.json`` (full, with evidence) or ``graph.graphml``; a folder means its JSON.
 

@@ -7,13 +7,12 @@ graph (``kg.graph``) → measures and layout (``kg.graph``, ``kg.layout``) → p
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import platform
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
@@ -29,7 +28,7 @@ from .config import Settings
 from .corpus import CorpusReport, Document, corpus_files, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
 from .discover import Discovery, Resolution, discover, gather, resolve
-from .export import Content, csv_text, output_makers, replace_outputs
+from .export import Content, csv_text, output_makers, rare_collections, replace_outputs
 from .extract import ExtractionCache, Workers, extract_documents, logic_digest, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, concept_subgraph, select_edges
 from .keys import split_key
@@ -310,24 +309,7 @@ def _texts_let_go(documents: list[Document], made: Iterable[Extraction], progres
         yield extraction
 
 
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """The cyclic garbage collector run less often while a build (or ``suggest``) runs, then as before.
-
-    A build makes millions of objects that live to its end and few reference cycles; at Python's pace (a young
-    collection every 700 allocations, a full one every 100 young ones) the collector walked them for 3.2 s of the
-    whole shared corpus's 34 s build (0.46 s of TurnTrout's 5 s with the vocabulary only), and for 0.7 s (0.08 s)
-    at this one.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
-@_rare_collections()
+@rare_collections()
 def build(
     inputs: Iterable[str | Path] = ("corpus",),
     outdir: str | Path | None = "output",
@@ -427,7 +409,7 @@ def build(
     return result
 
 
-@_rare_collections()
+@rare_collections()
 def suggest(
     inputs: Iterable[str | Path] = ("corpus",), *, settings: Settings = Settings(), top: int = 30
 ) -> list[dict]:

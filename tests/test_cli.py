@@ -225,11 +225,12 @@ def test_issue_13_the_library_reports_progress_through_a_callback(tmp_path):
     assert [p.name for p in library if re.search(r"^\s*(import|from)\s+(tqdm|rich)\b", p.read_text(), re.M)] == []
 
 
-def test_issue_13_a_build_collects_garbage_rarely_and_then_as_before(tmp_path):
+def test_issue_13_a_build_collects_garbage_rarely_and_then_as_before(tmp_path, monkeypatch):
     """A build's millions of long-lived objects made the collector's default pace cost 9% of a whole-corpus build."""
     import gc
 
     import kg
+    import kg.export
 
     before = gc.get_threshold()
     during: set[tuple[int, int, int]] = set()
@@ -240,6 +241,11 @@ def test_issue_13_a_build_collects_garbage_rarely_and_then_as_before(tmp_path):
     with pytest.raises(kg.KgError):
         kg.build([tmp_path / "missing"], tmp_path / "p")
     assert gc.get_threshold() == before
+    # A query's loading of graph.json, the same: millions of objects made at once.
+    loads, seen = kg.export.json.loads, []
+    monkeypatch.setattr(kg.export.json, "loads", lambda text: seen.append(gc.get_threshold()) or loads(text))
+    kg.export.load_graph(tmp_path / "o")
+    assert seen == [(50_000, 20, 20)] and gc.get_threshold() == before
 
 
 def test_issue_15_builds_without_the_builtin_vocabulary(runner, tmp_path):
