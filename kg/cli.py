@@ -414,6 +414,7 @@ def export_command(graph: str, formats: tuple[str, ...], concepts_only: bool, ou
 @click.option(
     "--no-builtin-vocab", "builtin_vocab", flag_value=False, default=True, help="Suggest against your files alone."
 )
+@click.option("--why", "terms", multiple=True, metavar="TERM", help="Say why TERM is or is not a concept (repeatable).")
 @_json_option
 @_friendly
 def suggest_command(
@@ -422,14 +423,25 @@ def suggest_command(
     vocab_paths: tuple[str, ...],
     parser: str | None,
     builtin_vocab: bool,
+    terms: tuple[str, ...],
     as_json: bool,
 ) -> None:
-    """Candidate concepts in INPUTS that the vocabulary lacks, with a YAML snippet to paste."""
+    """Candidate concepts in INPUTS that the vocabulary lacks, with a YAML snippet to paste; with --why, why the
+    terms named are or are not concepts."""
     import yaml
 
-    from .pipeline import suggest
+    from .pipeline import suggest, why
 
     settings = Settings(vocab_paths=tuple(Path(p) for p in vocab_paths), parser=parser, builtin_vocab=builtin_vocab)
+    if terms:
+        reasons = why(terms, inputs or ("corpus",), settings=settings)
+
+        def explained() -> None:
+            for term, reason in reasons.items():
+                click.echo(f"{term}: {reason}")
+
+        _emit([{"term": t, "why": r} for t, r in reasons.items()], as_json, explained)
+        return
     rows = suggest(inputs or ("corpus",), settings=settings, top=top)
 
     def text() -> None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from .keys import is_concept_key, make_key, slugify, split_key
 from .records import Extraction
-from .terms import BROAD_TERMS, is_term, looks_like_short_form
-from .vocab import Concept, Vocabulary
+from .terms import BROAD_TERMS, GENERIC_WORDS, STOP_WORDS, is_single_term_word, looks_like_short_form, not_a_term
+from .vocab import Concept, Vocabulary, normalize
 
 if TYPE_CHECKING:
     from .abbreviations import Adoption
@@ -29,6 +29,7 @@ __all__ = [
     "PosCheck",
     "gather",
     "discover",
+    "explain",
     "discovered_concept",
     "head_variant",
     "Resolution",
@@ -226,43 +227,19 @@ def discover(
     from wordfreq import zipf_frequency
 
     stats = stats if stats is not None else gather(extractions)
-    n_documents = len(extractions)
-    min_docs = 2 if n_documents < 50 else 3
-    pool = {k: c for k, c in stats.count.items() if stats.docs[k] >= min_docs and c >= 3}
-    longer: dict[str, list[str]] = defaultdict(list)
-    for key in pool:
-        words = split_key(key)[0].split()
-        for size in range(1, len(words)):
-            for start in range(len(words) - size + 1):
-                inner = make_key(" ".join(words[start : start + size]), "candidate")
-                if inner in pool:
-                    longer[inner].append(key)
+    pool = _pool(stats, len(extractions))
+    longer = _longer(pool)
     resolved: dict[str, str] = {}
     scored: list[tuple[float, str]] = []
-    for key, frequency in pool.items():
-        term = split_key(key)[0]
-        known = vocabulary.lookup(term)
+    for key in pool:
+        known = vocabulary.lookup(split_key(key)[0])
         if known is not None:
             resolved[key] = known.slug
             continue
-        words = term.split()
-        if term in BROAD_TERMS or not is_term(words, stats.surfaces[key], zipf_frequency):
-            continue
-        if len(words) == 1 and not _overrepresented(term, frequency, stats.words, zipf_frequency):
-            continue
-        if stats.is_boilerplate(key):
-            continue
-        nested = longer.get(key, [])
-        # C-value: frequency, less the average frequency of the longer terms this one sits in; a single word
-        # weighs as a pair.
-        c_value = max(1.0, math.log2(len(words))) * (
-            frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0)
-        )
-        if c_value <= 0:
-            continue
-        rarest = min(zipf_frequency(w, "en") for w in words)
-        scored.append((c_value * math.log1p(stats.docs[key]) * (1 + (7 - rarest) / 7), key))
-    limit = max(30, min(1000, n_documents // 2))
+        verdict = _verdict(key, pool, longer, stats, zipf_frequency)
+        if not isinstance(verdict, str):
+            scored.append((verdict, key))
+    limit = _kept(len(extractions))
     ranked = sorted(scored, reverse=True)[: limit + limit // 2]
     found = examples([key for _, key in ranked], extractions)
     if pos_check is not None:
@@ -290,6 +267,161 @@ def discover(
     return Discovery(stats=stats, resolved=resolved, concepts=concepts, candidates=tuple(candidates))
 
 
+def explain(
+    terms: Sequence[str],
+    extractions: Sequence[Extraction],
+    vocabulary: Vocabulary,
+    *,
+    stats: CandidateStats | None = None,
+    pos_check: PosCheck | None = None,
+) -> dict[str, str]:
+    """Why each of ``terms`` is or is not a concept of the corpus, in words: a vocabulary concept, discovered (with
+    its rank), or the first of discovery's steps that stopped it (never a candidate, too few uses or documents, a
+    filter, its score's rank, the part-of-speech check, or terms ranked above it filling the list).
+
+    >>> from kg.records import Extraction, Mention
+    >>> def doc(i):
+    ...     m = [Mention("~lattice hacking", i, s, 0, s, 0, 1, "lattice hacking", "") for s in range(2)]
+    ...     return Extraction(i, tuple(m), 2, 1, 20, (), ())
+    >>> explain(["lattice hacking", "lattice"], [doc("a"), doc("b")], Vocabulary([]))["lattice hacking"]
+    'discovered, 1st of 1 (4 uses in 2 documents)'
+    """
+    from wordfreq import zipf_frequency
+
+    stats = stats if stats is not None else gather(extractions)
+    found = discover(extractions, vocabulary, stats=stats, pos_check=pos_check)
+    rank = {candidate.key: i for i, candidate in enumerate(found.candidates, 1)}
+    pool = _pool(stats, len(extractions))
+    longer = _longer(pool)
+    verdicts = {key: _verdict(key, pool, longer, stats, zipf_frequency) for key in pool}
+    ranked = sorted(
+        ((v, k) for k, v in verdicts.items() if not isinstance(v, str) and vocabulary.lookup(split_key(k)[0]) is None),
+        reverse=True,
+    )
+    place = {key: i for i, (_, key) in enumerate(ranked, 1)}
+    kept = _kept(len(extractions))
+    reasons: dict[str, str] = {}
+    for term in terms:
+        normalized = normalize(term)
+        key = make_key(normalized, "candidate")
+        known = vocabulary.lookup(normalized)
+        uses = f"{stats.count.get(key, 0)} uses in {stats.docs.get(key, 0)} documents"
+        if known is not None:
+            reasons[term] = f"a vocabulary concept: {known.name}"
+        elif key in rank:
+            reasons[term] = f"discovered, {_ordinal(rank[key])} of {len(rank)} ({uses})"
+        elif key in found.resolved:
+            reasons[term] = f"counted for the discovered concept {found.resolved[key]} ({uses})"
+        elif key not in stats.count:
+            reasons[term] = "never a candidate: " + _never_proposed(normalized.split(), zipf_frequency)
+        elif key not in pool:
+            reasons[term] = f"{uses}: discovery asks for 3 uses in {_min_docs(len(extractions))} documents"
+        elif isinstance(verdicts[key], str):
+            reasons[term] = f"{uses}: {verdicts[key]}"
+        elif place[key] > kept + kept // 2:
+            reasons[term] = (
+                f"{uses}: its score ranks {_ordinal(place[key])}; the {kept + kept // 2} best are checked and"
+                f" {kept} kept"
+            )
+        elif pos_check is not None and not pos_check([examples([key], extractions)[key][:CHECKED]])[0]:
+            reasons[term] = f"{uses}: the tagger does not read it as a noun phrase in its example sentences"
+        else:
+            reasons[term] = f"{uses}: its score ranks {_ordinal(place[key])}; {kept} terms ranked above it were kept"
+    return reasons
+
+
+def _never_proposed(words: list[str], zipf_frequency: Callable[..., float]) -> str:
+    """Why extraction would not propose a term (or, failing any reason, that the corpus does not hold it)."""
+    if len(words) == 1 and not is_single_term_word(words[0], zipf_frequency):
+        return f"a single word this common in general English (Zipf {zipf_frequency(words[0], 'en'):.1f})"
+    if words and words[0] in GENERIC_WORDS:
+        return f"it starts with a word of everyday prose ({words[0]!r})"
+    if any(w in STOP_WORDS for w in words[1:-1]):
+        return "it holds a stop word"
+    if len(words) > 4:
+        return "longer than four words"
+    return "its words never stand together in the corpus outside vocabulary names and acknowledgement lines"
+
+
+def _ordinal(n: int) -> str:
+    """An ordinal number, written out: 1st, 2nd, 12th, 1,297th.
+
+    >>> _ordinal(1), _ordinal(12), _ordinal(1297)
+    ('1st', '12th', '1,297th')
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _kept(n_documents: int) -> int:
+    """How many discovered terms a corpus keeps: half its documents, 30 to 1,000 (half as many again are
+    short-listed for the part-of-speech check)."""
+    return max(30, min(1000, n_documents // 2))
+
+
+def _pool(stats: CandidateStats, n_documents: int) -> dict[str, int]:
+    """The candidates that recur enough to be judged: 3 uses, in 3 documents (2 in a corpus under 50)."""
+    min_docs = _min_docs(n_documents)
+    return {k: c for k, c in stats.count.items() if stats.docs[k] >= min_docs and c >= 3}
+
+
+def _min_docs(n_documents: int) -> int:
+    return 2 if n_documents < 50 else 3
+
+
+def _longer(pool: Mapping[str, int]) -> dict[str, list[str]]:
+    """For each pooled candidate, the longer pooled candidates it sits in ("reward" in "reward hacking")."""
+    longer: dict[str, list[str]] = defaultdict(list)
+    for key in pool:
+        words = split_key(key)[0].split()
+        for size in range(1, len(words)):
+            for start in range(len(words) - size + 1):
+                inner = make_key(" ".join(words[start : start + size]), "candidate")
+                if inner in pool:
+                    longer[inner].append(key)
+    return longer
+
+
+def _verdict(
+    key: str,
+    pool: Mapping[str, int],
+    longer: Mapping[str, list[str]],
+    stats: CandidateStats,
+    zipf_frequency: Callable[..., float],
+) -> float | str:
+    """A pooled candidate's score (C-value x document spread x rarity in general English), or why it is refused,
+    in words. The filters run cheapest first: broad terms, shape, a single word's use above general English,
+    boilerplate, C-value."""
+    frequency = pool[key]
+    term = split_key(key)[0]
+    words = term.split()
+    if term in BROAD_TERMS:
+        return "too broad for a map of the field: every document is about it"
+    problem = not_a_term(words, stats.surfaces[key], zipf_frequency)
+    if problem is not None:
+        return problem
+    if len(words) == 1:
+        times, needed = _use_over_general(term, frequency, stats.words, zipf_frequency)
+        if times < needed:
+            return (
+                f"a single word used {10**times:.0f}x as often here as in general English, where a word this common"
+                f" needs {10**needed:.0f}x"
+            )
+    if stats.is_boilerplate(key):
+        return "used as template text: once a document near its top, or in sentences repeated across documents"
+    nested = longer.get(key, [])
+    # C-value: frequency, less the average frequency of the longer terms this one sits in; a single word weighs as
+    # a pair.
+    c_value = max(1.0, math.log2(len(words))) * (
+        frequency - (sum(pool[k] for k in nested) / len(nested) if nested else 0)
+    )
+    if c_value <= 0:
+        inside = sorted(nested, key=lambda k: (-pool[k], k))[:3]
+        return "used inside longer terms nearly every time (" + ", ".join(split_key(k)[0] for k in inside) + ")"
+    rarest = min(zipf_frequency(w, "en") for w in words)
+    return c_value * math.log1p(stats.docs[key]) * (1 + (7 - rarest) / 7)
+
+
 def _overrepresented(word: str, frequency: int, corpus_words: int, zipf_frequency: Callable[..., float]) -> bool:
     """Whether a single word is used far more in the corpus than in general English: 100 times for a word as
     common as "intuition" or "appendix" (Zipf 3.5 and up), down to 10 times for a rare one ("steganography").
@@ -298,9 +430,18 @@ def _overrepresented(word: str, frequency: int, corpus_words: int, zipf_frequenc
     >>> _overrepresented("corrigibility", 5, 10**6, zipf_frequency), _overrepresented("appendix", 50, 10**6, zipf_frequency)
     (True, False)
     """
+    times, needed = _use_over_general(word, frequency, corpus_words, zipf_frequency)
+    return times >= needed
+
+
+def _use_over_general(
+    word: str, frequency: int, corpus_words: int, zipf_frequency: Callable[..., float]
+) -> tuple[float, float]:
+    """How many orders of magnitude more often a word is used in the corpus than in general English, and how
+    many ``_overrepresented`` asks of a word this common."""
     corpus_zipf = math.log10(frequency / max(corpus_words, 1) * 1e9)
     general = zipf_frequency(word, "en")
-    return corpus_zipf - general >= min(2.0, max(1.0, general - 1.5))
+    return corpus_zipf - general, min(2.0, max(1.0, general - 1.5))
 
 
 def head_variant(term: str) -> str:

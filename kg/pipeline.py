@@ -27,7 +27,7 @@ from .citations import cite
 from .config import Settings
 from .corpus import CorpusReport, Document, corpus_files, read_corpus, scan_corpus
 from .counts import count, document_evidence, evidence_score
-from .discover import Discovery, Resolution, discover, gather, resolve
+from .discover import Discovery, Resolution, discover, explain, gather, resolve
 from .export import Content, csv_text, output_makers, rare_collections, replace_outputs
 from .extract import ExtractionCache, Workers, extract_documents, logic_digest, noun_phrase_check, reuse_cached
 from .graph import analyze, assemble, concept_subgraph, select_edges
@@ -420,10 +420,7 @@ def suggest(
     """
     if top < 1:
         raise ValueError(f"top = {top}; must be >= 1")
-    documents = read_corpus([Path(p) for p in inputs])
-    vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
-    settings = replace(settings, discover=True, vocab_only=False)
-    extractions = list(extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process))
+    extractions, vocabulary, settings = _for_discovery(inputs, settings)
     discovery = _discover(extractions, vocabulary, settings, None)
     ranked = sorted(discovery.candidates, key=lambda c: (-c.score, c.key))[:top]
     return [
@@ -437,3 +434,21 @@ def suggest(
         }
         for candidate in ranked
     ]
+
+
+@rare_collections()
+def why(terms: Sequence[str], inputs: Iterable[str | Path] = ("corpus",), *, settings: Settings = Settings()) -> dict:
+    """Why each of ``terms`` is or is not a concept of the corpus, in words (``kg.discover.explain``): for a term
+    missing from the map, the step of discovery that stopped it."""
+    extractions, vocabulary, settings = _for_discovery(inputs, settings)
+    check = partial(noun_phrase_check, model=settings.parser)
+    return explain(terms, extractions, vocabulary, pos_check=check)
+
+
+def _for_discovery(inputs: Iterable[str | Path], settings: Settings) -> tuple[list[Extraction], Vocabulary, Settings]:
+    """The corpus's extractions, the vocabulary and the settings, with discovery on, for ``suggest`` and ``why``."""
+    documents = read_corpus([Path(p) for p in inputs])
+    vocabulary = load_vocabulary(settings.vocab_paths, builtin=settings.builtin_vocab)
+    settings = replace(settings, discover=True, vocab_only=False)
+    extractions = list(extract_documents(documents, vocabulary, settings.extraction, n_process=settings.n_process))
+    return extractions, vocabulary, settings

@@ -19,6 +19,7 @@ __all__ = [
     "is_joinable_token",
     "is_single_term_word",
     "is_term",
+    "not_a_term",
     "looks_like_short_form",
     "is_boilerplate",
 ]
@@ -92,23 +93,41 @@ def is_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., floa
     >>> is_term(["alex", "turner"], Counter({"Alex Turner": 5}), zipf_frequency)
     False
     """
+    return not_a_term(words, forms, zipf_frequency) is None
+
+
+def not_a_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., float] | None = None) -> str | None:
+    """Why a candidate does not look like a concept (see ``is_term``), in words; ``None`` when it does.
+
+    >>> not_a_term(["alex", "turner"], Counter({"Alex Turner": 5}))
+    'capitalized in most uses and never in lowercase, as a name is'
+    """
     if any(len(w) < 2 or not re.fullmatch(r"[a-z][a-z\-]*", w) for w in words):
-        return False
+        return "holds a number, a symbol or a one-letter word"
     # A generic word may end a term ("alignment problem") but not start one ("main problem"), nor end a single one.
-    if words[0] in GENERIC_WORDS or words[-1] in STOP_WORDS or words[-1] in _DEBRIS:
-        return False
+    if words[0] in GENERIC_WORDS:
+        return f"starts with a word of everyday prose ({words[0]!r})"
+    if words[-1] in STOP_WORDS or words[-1] in _DEBRIS:
+        return f"ends with a stop word or a citation's debris ({words[-1]!r})"
     if words[-1].endswith(("ly", "ed")) or words[0].endswith(("ly", "ize", "ise")):  # adverbs, verbs
-        return False
+        return "shaped like an adverb or a verb"
     # Mostly Title Case: names of people, posts and products. A longer term's short form ("MDP" for "Markov
     # decision process") is capitals whatever the term; a single word written so is itself a short form.
     written = {f: n for f, n in forms.items() if len(words) == 1 or not looks_like_short_form(f)}
+    if not written:
+        return "written only as a short form"
     titled = sum(n for form, n in written.items() if _titled(form))
     # A phrase in lowercase now and then is no name however often capitalized; a single word is capitalized at
     # every sentence start and as a label ("Corollary 2."), which says nothing of it.
-    if not written or titled > sum(written.values()) / 2 and not (len(words) > 1 and _written_lowercase(written)):
-        return False
+    if titled > sum(written.values()) / 2 and not (len(words) > 1 and _written_lowercase(written)):
+        if len(words) == 1:
+            return "a single word capitalized in most uses"
+        return "capitalized in most uses and never in lowercase, as a name is"
     # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
-    return zipf_frequency is None or len(words) > 1 or is_single_term_word(words[0], zipf_frequency)
+    if zipf_frequency is not None and len(words) == 1 and not is_single_term_word(words[0], zipf_frequency):
+        zipf = zipf_frequency(words[0], "en")
+        return f"a single word this common in general English (Zipf {zipf:.1f}) names no concept on its own"
+    return None
 
 
 def looks_like_short_form(text: str) -> bool:

@@ -248,6 +248,25 @@ def test_issue_13_a_build_collects_garbage_rarely_and_then_as_before(tmp_path, m
     assert seen == [(50_000, 20, 20)] and gc.get_threshold() == before
 
 
+def test_issue_15_suggest_says_why_a_term_is_or_is_not_a_concept(runner, turntrout):
+    """For a term missing from the map, the step of discovery that stopped it, with its figures."""
+    terms = ["corrigibility", "reward hacking", "deception", "Alex Turner", "epistemic status", "planning"]
+    arguments = ["suggest", str(turntrout), "--no-builtin-vocab", *(a for t in terms for a in ("--why", t))]
+    result = runner.invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "corrigibility: discovered, 12th of 88 (140 uses in 18 documents)",
+        "reward hacking: 18 uses in 5 documents: its score ranks 269th; the 132 best are checked and 88 kept",
+        "deception: 34 uses in 10 documents: a single word used 15x as often here as in general English, where a word"
+        " this common needs 100x",
+        "Alex Turner: 9 uses in 8 documents: capitalized in most uses and never in lowercase, as a name is",
+        "epistemic status: 4 uses in 2 documents: discovery asks for 3 uses in 3 documents",
+        "planning: never a candidate: a single word this common in general English (Zipf 4.9)",
+    ]
+    known = runner.invoke(cli, ["suggest", str(turntrout), "--why", "reward hacking", "--json"])
+    assert json.loads(known.stdout) == [{"term": "reward hacking", "why": "a vocabulary concept: reward hacking"}]
+
+
 def test_issue_15_builds_without_the_builtin_vocabulary(runner, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", str(ROOT / "corpus"), "-o", str(out), "--no-builtin-vocab", "--no-cache"])

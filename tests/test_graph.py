@@ -408,3 +408,41 @@ def test_links_without_a_position_cite_but_carry_no_concepts():
     graph, _ = build_graph(docs, records, VOCAB)
     assert graph.has_edge("doc:a", "doc:b", "cites")
     assert not any(k == "cites_concept" for _, _, k in graph.edges(keys=True))
+
+
+def test_issue_15_explain_names_the_step_that_stopped_a_term():
+    """Two of discovery's later steps, on three documents: a term always inside a longer one, and a term the tagger
+    refuses; the longer term is discovered."""
+    from kg.discover import explain
+
+    def uses(key, surface, d, times):
+        return [
+            Mention(key, d, s, 0, s, 0, len(surface), surface, f"We study {surface} {s} in {d}.") for s in range(times)
+        ]
+
+    records = [
+        Extraction(
+            d,
+            tuple(
+                uses("~lattice hacking", "lattice hacking", d, 3)
+                + uses("~lattice", "lattice", d, 3)
+                + uses("~mesa drift", "mesa drift", d, 2)
+            ),
+            4,
+            1,
+            40,
+            (),
+            (),
+        )
+        for d in "abc"
+    ]
+
+    def tagger(examples):
+        return [not pairs[0][1].startswith("mesa") for pairs in examples]
+
+    said = explain(["lattice", "mesa drift", "lattice hacking"], records, Vocabulary([]), pos_check=tagger)
+    assert said == {
+        "lattice": "9 uses in 3 documents: used inside longer terms nearly every time (lattice hacking)",
+        "mesa drift": "6 uses in 3 documents: the tagger does not read it as a noun phrase in its example sentences",
+        "lattice hacking": "discovered, 1st of 1 (9 uses in 3 documents)",
+    }
