@@ -305,7 +305,8 @@ def explain(
         normalized = normalize(term)
         key = make_key(normalized, "candidate")
         known = vocabulary.lookup(normalized)
-        uses = f"{stats.count.get(key, 0)} uses in {stats.docs.get(key, 0)} documents"
+        count, docs = stats.count.get(key, 0), stats.docs.get(key, 0)
+        uses = f"{count:,} use{'s' * (count != 1)} in {docs:,} document{'s' * (docs != 1)}"
         if known is not None:
             reasons[term] = f"a vocabulary concept: {known.name}"
         elif key in rank:
@@ -320,13 +321,13 @@ def explain(
             reasons[term] = f"{uses}: {verdicts[key]}"
         elif place[key] > kept + kept // 2:
             reasons[term] = (
-                f"{uses}: its score ranks {_ordinal(place[key])}; the {kept + kept // 2} best are checked and"
-                f" {kept} kept"
+                f"{uses}: its score ranks {_ordinal(place[key])}; the {kept + kept // 2:,} best are checked and"
+                f" {kept:,} kept"
             )
         elif pos_check is not None and not pos_check([examples([key], extractions)[key][:CHECKED]])[0]:
             reasons[term] = f"{uses}: the tagger does not read it as a noun phrase in its example sentences"
         else:
-            reasons[term] = f"{uses}: its score ranks {_ordinal(place[key])}; {kept} terms ranked above it were kept"
+            reasons[term] = f"{uses}: its score ranks {_ordinal(place[key])}; {kept:,} terms ranked above it were kept"
     return reasons
 
 

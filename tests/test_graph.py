@@ -411,8 +411,8 @@ def test_links_without_a_position_cite_but_carry_no_concepts():
 
 
 def test_issue_15_explain_names_the_step_that_stopped_a_term():
-    """Two of discovery's later steps, on three documents: a term always inside a longer one, and a term the tagger
-    refuses; the longer term is discovered."""
+    """Discovery's steps on three documents: a term used once, a term always inside a longer one, and a term the
+    tagger refuses; the longer term is discovered."""
     from kg.discover import explain
 
     def uses(key, surface, d, times):
@@ -427,6 +427,7 @@ def test_issue_15_explain_names_the_step_that_stopped_a_term():
                 uses("~lattice hacking", "lattice hacking", d, 3)
                 + uses("~lattice", "lattice", d, 3)
                 + uses("~mesa drift", "mesa drift", d, 2)
+                + uses("~quux drift", "quux drift", d, d == "a")
             ),
             4,
             1,
@@ -440,9 +441,12 @@ def test_issue_15_explain_names_the_step_that_stopped_a_term():
     def tagger(examples):
         return [not pairs[0][1].startswith("mesa") for pairs in examples]
 
-    said = explain(["lattice", "mesa drift", "lattice hacking"], records, Vocabulary([]), pos_check=tagger)
+    said = explain(
+        ["lattice", "mesa drift", "lattice hacking", "quux drift"], records, Vocabulary([]), pos_check=tagger
+    )
     assert said == {
         "lattice": "9 uses in 3 documents: used inside longer terms nearly every time (lattice hacking)",
         "mesa drift": "6 uses in 3 documents: the tagger does not read it as a noun phrase in its example sentences",
         "lattice hacking": "discovered, 1st of 1 (9 uses in 3 documents)",
+        "quux drift": "1 use in 1 document: discovery asks for 3 uses in 2 documents",
     }
