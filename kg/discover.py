@@ -314,7 +314,7 @@ def explain(
         elif key in found.resolved:
             reasons[term] = f"counted for the discovered concept {found.resolved[key]} ({uses})"
         elif key not in stats.count:
-            reasons[term] = "never a candidate: " + _never_proposed(normalized.split(), zipf_frequency)
+            reasons[term] = "never a candidate: " + _never_proposed(normalized.split(), vocabulary, zipf_frequency)
         elif key not in pool:
             reasons[term] = f"{uses}: discovery asks for 3 uses in {_min_docs(len(extractions))} documents"
         elif isinstance(verdicts[key], str):
@@ -331,10 +331,15 @@ def explain(
     return reasons
 
 
-def _never_proposed(words: list[str], zipf_frequency: Callable[..., float]) -> str:
+def _never_proposed(words: list[str], vocabulary: Vocabulary, zipf_frequency: Callable[..., float]) -> str:
     """Why extraction would not propose a term (or, failing any reason, that the corpus does not hold it)."""
     if len(words) == 1 and not is_single_term_word(words[0], zipf_frequency):
         return f"a single word this common in general English (Zipf {zipf_frequency(words[0], 'en'):.1f})"
+    for size in range(len(words) - 1, 0, -1):  # a vocabulary name inside it takes its words first
+        for start in range(len(words) - size + 1):
+            inner = " ".join(words[start : start + size])
+            if (concept := vocabulary.lookup(inner)) is not None:
+                return f"{inner!r} in it is a name of the vocabulary concept {concept.name}, which takes its words"
     if words and words[0] in GENERIC_WORDS:
         return f"it starts with a word of everyday prose ({words[0]!r})"
     if any(w in STOP_WORDS for w in words[1:-1]):

@@ -263,8 +263,17 @@ def test_issue_15_suggest_says_why_a_term_is_or_is_not_a_concept(runner, turntro
         "epistemic status: 4 uses in 2 documents: discovery asks for 3 uses in 3 documents",
         "planning: never a candidate: a single word this common in general English (Zipf 4.9)",
     ]
-    known = runner.invoke(cli, ["suggest", str(turntrout), "--why", "reward hacking", "--json"])
-    assert json.loads(known.stdout) == [{"term": "reward hacking", "why": "a vocabulary concept: reward hacking"}]
+    known = runner.invoke(
+        cli, ["suggest", str(turntrout), "--why", "reward hacking", "--why", "diamond shard", "--json"]
+    )
+    assert json.loads(known.stdout) == [
+        {"term": "reward hacking", "why": "a vocabulary concept: reward hacking"},
+        {
+            "term": "diamond shard",
+            "why": "never a candidate: 'shard' in it is a name of the vocabulary concept shard theory, which takes its"
+            " words",
+        },
+    ]
 
 
 def test_issue_15_builds_without_the_builtin_vocabulary(runner, tmp_path):
