@@ -9,6 +9,8 @@ Defaults: TurnTrout's posts, the Alignment Forum excerpts and the whole shared c
   build without it discovers (a discovered term equal to the concept's name or an alias, once normalized);
 - junk: of the 100 most mentioned discovered terms, those made only of very common English words (wordfreq Zipf
   >= 5, "human", "example", "people") or on the by-eye list below; every term is printed, flagged, for checking;
+- why: for the 25 most mentioned built-in concepts it misses, the step of discovery that stopped each (as
+  ``kg suggest --why`` says it);
 - counted right (with the vocabulary): for the 20 most mentioned concepts, their mentions against the mentions
   written as one of their own names, aliases or abbreviations (issue 15 asks for at most 1.5x: more means short
   forms or variants were handed to the wrong concept).
@@ -33,6 +35,7 @@ import kg.corpus  # noqa: E402
 import kg.extract  # noqa: E402
 import kg.pipeline  # noqa: E402
 from kg.counts import outermost  # noqa: E402
+from kg.discover import explain  # noqa: E402
 from kg.vocab import normalize  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "kg-bench-discovery-cache"
@@ -91,6 +94,18 @@ def counted_right(corpus: Path, top: int = 20) -> list[tuple[str, int, int]]:
     return [(resolution.concepts[slug].name, n, own[slug]) for slug, n in total.most_common(top)]
 
 
+def why_missed(corpus: Path, terms: list[str]) -> dict[str, str]:
+    """What stopped each term in discovery without the built-in vocabulary (``kg.discover.explain``)."""
+    documents, _ = kg.corpus.scan_corpus([corpus])
+    settings = kg.Settings(builtin_vocab=False)
+    vocabulary = kg.load_vocabulary(builtin=False)
+    cache = kg.extract.ExtractionCache(CACHE, vocabulary, settings.extraction)
+    extractions = list(kg.extract.extract_documents(documents, vocabulary, settings.extraction, cache=cache))
+    reasons = explain(terms, extractions, vocabulary, pos_check=cache.noun_phrase_check)
+    cache.close()
+    return reasons
+
+
 def concepts(graph) -> dict[str, dict]:
     return {n: d for n, d in graph.nodes(data=True) if d.get("kind") == "concept"}
 
@@ -143,6 +158,8 @@ def main() -> None:
             "most mentioned misses: "
             + ", ".join(f"{with_vocab[s]['label']} ({with_vocab[s]['count']})" for s in missed)
         )
+        reasons = why_missed(corpus, [with_vocab[s]["label"] for s in missed])
+        print("why (kg suggest --why, vocabulary off):\n" + "\n".join(f"  {t}: {r}" for t, r in reasons.items()))
         rows = counted_right(corpus)
         worst = max(rows, key=lambda row: row[1] / max(row[2], 1))
         print(
