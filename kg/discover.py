@@ -302,13 +302,20 @@ def explain(
     kept = _kept(len(extractions))
     reasons: dict[str, str] = {}
     for term in terms:
-        normalized = normalize(term)
+        written, normalized = term.strip(), normalize(term)
         key = make_key(normalized, "candidate")
-        known = vocabulary.lookup(normalized)
+        known = vocabulary.lookup(written)
         count, docs = stats.count.get(key, 0), stats.docs.get(key, 0)
         uses = f"{count:,} use{'s' * (count != 1)} in {docs:,} document{'s' * (docs != 1)}"
-        if known is not None:
+        if not normalized:
+            reasons[term] = "no words to look for"
+        elif known is not None:
             reasons[term] = f"a vocabulary concept: {known.name}"
+        elif looks_like_short_form(written):
+            reasons[term] = (
+                "a short form: it counts for what a document defines it as, or for the corpus's usual reading"
+                " (abbreviations.csv of a build says which)"
+            )
         elif key in rank:
             reasons[term] = f"discovered, {_ordinal(rank[key])} of {len(rank)} ({uses})"
         elif key in found.resolved:

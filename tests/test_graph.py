@@ -412,7 +412,7 @@ def test_links_without_a_position_cite_but_carry_no_concepts():
 
 def test_issue_15_explain_names_the_step_that_stopped_a_term():
     """Discovery's steps on three documents: a term used once, a term always inside a longer one, and a term the
-    tagger refuses; the longer term is discovered."""
+    tagger refuses; the longer term is discovered. A short form and a blank are said to be so."""
     from kg.discover import explain
 
     def uses(key, surface, d, times):
@@ -441,12 +441,14 @@ def test_issue_15_explain_names_the_step_that_stopped_a_term():
     def tagger(examples):
         return [not pairs[0][1].startswith("mesa") for pairs in examples]
 
-    said = explain(
-        ["lattice", "mesa drift", "lattice hacking", "quux drift"], records, Vocabulary([]), pos_check=tagger
-    )
+    terms = ["lattice", "mesa drift", "lattice hacking", "quux drift", "LHX", " "]
+    said = explain(terms, records, Vocabulary([]), pos_check=tagger)
     assert said == {
         "lattice": "9 uses in 3 documents: used inside longer terms nearly every time (lattice hacking)",
         "mesa drift": "6 uses in 3 documents: the tagger does not read it as a noun phrase in its example sentences",
         "lattice hacking": "discovered, 1st of 1 (9 uses in 3 documents)",
         "quux drift": "1 use in 1 document: discovery asks for 3 uses in 2 documents",
+        "LHX": "a short form: it counts for what a document defines it as, or for the corpus's usual reading"
+        " (abbreviations.csv of a build says which)",
+        " ": "no words to look for",
     }
