@@ -310,7 +310,8 @@ def explain(
         if not normalized:
             reasons[term] = "no words to look for"
         elif known is not None:
-            reasons[term] = f"a vocabulary concept: {known.name}"
+            named = _concept_uses(known.slug, extractions)
+            reasons[term] = f"a vocabulary concept: {known.name} ({named or 'not mentioned in this corpus'})"
         elif looks_like_short_form(written):
             reasons[term] = (
                 "a short form: it counts for what a document defines it as, or for the corpus's usual reading"
@@ -336,6 +337,16 @@ def explain(
         else:
             reasons[term] = f"{uses}: its score ranks {_ordinal(place[key])}; {kept:,} terms ranked above it were kept"
     return reasons
+
+
+def _concept_uses(slug: str, extractions: Iterable[Extraction]) -> str:
+    """How often the corpus names a vocabulary concept (by its names, and short forms its documents define), in
+    words; "" when never. A build also counts the short forms it adopts across the corpus."""
+    count, docs = 0, 0
+    for extraction in extractions:
+        here = extraction.mentions.keys.count(slug)
+        count, docs = count + here, docs + (here > 0)
+    return f"{count:,} mention{'s' * (count != 1)} in {docs:,} document{'s' * (docs != 1)}" if count else ""
 
 
 def _never_proposed(words: list[str], vocabulary: Vocabulary, zipf_frequency: Callable[..., float]) -> str:

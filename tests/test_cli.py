@@ -267,7 +267,7 @@ def test_issue_15_suggest_says_why_a_term_is_or_is_not_a_concept(runner, turntro
         cli, ["suggest", str(turntrout), "--why", "reward hacking", "--why", "diamond shard", "--json"]
     )
     assert json.loads(known.stdout) == [
-        {"term": "reward hacking", "why": "a vocabulary concept: reward hacking"},
+        {"term": "reward hacking", "why": "a vocabulary concept: reward hacking (74 mentions in 24 documents)"},
         {
             "term": "diamond shard",
             "why": "never a candidate: 'shard' in it is a name of the vocabulary concept shard theory, which takes its"
