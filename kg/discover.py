@@ -320,7 +320,10 @@ def explain(
         elif key in rank:
             reasons[term] = f"discovered, {_ordinal(rank[key])} of {len(rank)} ({uses})"
         elif key in found.resolved:
-            reasons[term] = f"counted for the discovered concept {found.resolved[key]} ({uses})"
+            merged = {c.concept.slug: c.concept.name for c in found.candidates}.get(
+                found.resolved[key], found.resolved[key]
+            )
+            reasons[term] = f"counted for the discovered concept {merged} ({uses})"
         elif key not in stats.count:
             reasons[term] = "never a candidate: " + _never_proposed(normalized.split(), vocabulary, zipf_frequency)
         elif key not in pool:

@@ -412,7 +412,8 @@ def test_links_without_a_position_cite_but_carry_no_concepts():
 
 def test_issue_15_explain_names_the_step_that_stopped_a_term():
     """Discovery's steps on three documents: a term used once, a term always inside a longer one, and a term the
-    tagger refuses; the longer term is discovered. A short form and a blank are said to be so."""
+    tagger refuses, and a variant of a discovered term ("X tests", "X testing"); the longer term is discovered. A
+    short form and a blank are said to be so."""
     from kg.discover import explain
 
     def uses(key, surface, d, times):
@@ -428,6 +429,8 @@ def test_issue_15_explain_names_the_step_that_stopped_a_term():
                 + uses("~lattice", "lattice", d, 3)
                 + uses("~mesa drift", "mesa drift", d, 2)
                 + uses("~quux drift", "quux drift", d, d == "a")
+                + uses("~quux testing", "quux testing", d, 3)
+                + uses("~quux test", "quux tests", d, 1)
             ),
             4,
             1,
@@ -441,12 +444,13 @@ def test_issue_15_explain_names_the_step_that_stopped_a_term():
     def tagger(examples):
         return [not pairs[0][1].startswith("mesa") for pairs in examples]
 
-    terms = ["lattice", "mesa drift", "lattice hacking", "quux drift", "LHX", " "]
+    terms = ["lattice", "mesa drift", "lattice hacking", "quux drift", "quux tests", "LHX", " "]
     said = explain(terms, records, Vocabulary([]), pos_check=tagger)
     assert said == {
         "lattice": "9 uses in 3 documents: used inside longer terms nearly every time (lattice hacking)",
         "mesa drift": "6 uses in 3 documents: the tagger does not read it as a noun phrase in its example sentences",
-        "lattice hacking": "discovered, 1st of 1 (9 uses in 3 documents)",
+        "lattice hacking": "discovered, 2nd of 2 (9 uses in 3 documents)",
+        "quux tests": "counted for the discovered concept quux testing (3 uses in 3 documents)",
         "quux drift": "1 use in 1 document: discovery asks for 3 uses in 2 documents",
         "LHX": "a short form: it counts for what a document defines it as, or for the corpus's usual reading"
         " (abbreviations.csv of a build says which)",
