@@ -227,24 +227,14 @@ def discover(
     from wordfreq import zipf_frequency
 
     stats = stats if stats is not None else gather(extractions)
-    pool = _pool(stats, len(extractions))
-    longer = _longer(pool)
-    resolved: dict[str, str] = {}
-    scored: list[tuple[float, str]] = []
-    for key in pool:
-        known = vocabulary.lookup(split_key(key)[0])
-        if known is not None:
-            resolved[key] = known.slug
-            continue
-        verdict = _verdict(key, pool, longer, stats, zipf_frequency)
-        if not isinstance(verdict, str):
-            scored.append((verdict, key))
+    resolved, verdicts = _judged(stats, len(extractions), vocabulary, zipf_frequency)
+    scored = [(verdict, key) for key, verdict in verdicts.items() if not isinstance(verdict, str)]
     limit = _kept(len(extractions))
     ranked = sorted(scored, reverse=True)[: limit + limit // 2]
     found = examples([key for _, key in ranked], extractions)
     if pos_check is not None:
-        verdicts = pos_check([found[key][:CHECKED] for _, key in ranked])
-        ranked = [item for item, ok in zip(ranked, verdicts, strict=True) if ok]
+        passed = pos_check([found[key][:CHECKED] for _, key in ranked])
+        ranked = [item for item, ok in zip(ranked, passed, strict=True) if ok]
     concepts: dict[str, Concept] = {}
     candidates: list[Candidate] = []
     by_variant: dict[str, str] = {}  # "visual regression test" and "... testing" are one concept, the better scored
@@ -261,7 +251,7 @@ def discover(
         candidates.append(
             Candidate(key, concept, stats.count[key], stats.docs[key], score, tuple(s for s, _ in found[key]))
         )
-    for key in pool:
+    for key in verdicts:
         if key not in resolved and (slug := by_variant.get(head_variant(split_key(key)[0]))):
             resolved[key] = slug
     return Discovery(stats=stats, resolved=resolved, concepts=concepts, candidates=tuple(candidates))
@@ -291,13 +281,9 @@ def explain(
     stats = stats if stats is not None else gather(extractions)
     found = discover(extractions, vocabulary, stats=stats, pos_check=pos_check)
     rank = {candidate.key: i for i, candidate in enumerate(found.candidates, 1)}
-    pool = _pool(stats, len(extractions))
-    longer = _longer(pool)
-    verdicts = {key: _verdict(key, pool, longer, stats, zipf_frequency) for key in pool}
-    ranked = sorted(
-        ((v, k) for k, v in verdicts.items() if not isinstance(v, str) and vocabulary.lookup(split_key(k)[0]) is None),
-        reverse=True,
-    )
+    names = {candidate.concept.slug: candidate.concept.name for candidate in found.candidates}
+    _, verdicts = _judged(stats, len(extractions), vocabulary, zipf_frequency)
+    ranked = sorted(((v, k) for k, v in verdicts.items() if not isinstance(v, str)), reverse=True)
     place = {key: i for i, (_, key) in enumerate(ranked, 1)}
     kept = _kept(len(extractions))
     reasons: dict[str, str] = {}
@@ -320,13 +306,11 @@ def explain(
         elif key in rank:
             reasons[term] = f"discovered, {_ordinal(rank[key])} of {len(rank)} ({uses})"
         elif key in found.resolved:
-            merged = {c.concept.slug: c.concept.name for c in found.candidates}.get(
-                found.resolved[key], found.resolved[key]
-            )
+            merged = names.get(found.resolved[key], found.resolved[key])
             reasons[term] = f"counted for the discovered concept {merged} ({uses})"
         elif key not in stats.count:
             reasons[term] = "never a candidate: " + _never_proposed(normalized.split(), vocabulary, zipf_frequency)
-        elif key not in pool:
+        elif key not in verdicts:
             reasons[term] = f"{uses}: discovery asks for 3 uses in {_min_docs(len(extractions))} documents"
         elif isinstance(verdicts[key], str):
             reasons[term] = f"{uses}: {verdicts[key]}"
@@ -378,6 +362,24 @@ def _ordinal(n: int) -> str:
     """
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n:,}{suffix}"
+
+
+def _judged(
+    stats: CandidateStats, n_documents: int, vocabulary: Vocabulary, zipf_frequency: Callable[..., float]
+) -> tuple[dict[str, str], dict[str, float | str]]:
+    """The recurring candidates judged: those the vocabulary names, with their concept's slug, and every other one
+    with its score or why it is refused (``_verdict``)."""
+    pool = _pool(stats, n_documents)
+    longer = _longer(pool)
+    known: dict[str, str] = {}
+    verdicts: dict[str, float | str] = {}
+    for key in pool:
+        concept = vocabulary.lookup(split_key(key)[0])
+        if concept is not None:
+            known[key] = concept.slug
+        else:
+            verdicts[key] = _verdict(key, pool, longer, stats, zipf_frequency)
+    return known, verdicts
 
 
 def _kept(n_documents: int) -> int:
