@@ -71,13 +71,24 @@ FIELD_TERMS = {
 }
 
 
+def extracted(corpus: Path, *, builtin: bool) -> tuple[list, kg.Vocabulary, kg.Settings, kg.extract.ExtractionCache]:
+    """The corpus's extractions (kept in the bench's cache, which the caller closes), with the vocabulary (built-in
+    or not), settings and cache they were made with."""
+    documents, _ = kg.corpus.scan_corpus([corpus])
+    settings = kg.Settings(builtin_vocab=builtin)
+    vocabulary = kg.load_vocabulary(builtin=builtin)
+    cache = kg.extract.ExtractionCache(CACHE, vocabulary, settings.extraction)
+    return (
+        list(kg.extract.extract_documents(documents, vocabulary, settings.extraction, cache=cache)),
+        vocabulary,
+        settings,
+        cache,
+    )
+
+
 def counted_right(corpus: Path, top: int = 20) -> list[tuple[str, int, int]]:
     """(concept, mentions, mentions by its own names) for the ``top`` most mentioned concepts of a default build."""
-    documents, _ = kg.corpus.scan_corpus([corpus])
-    vocabulary = kg.load_vocabulary()
-    settings = kg.Settings()
-    cache = kg.extract.ExtractionCache(CACHE, vocabulary, settings.extraction)
-    extractions = list(kg.extract.extract_documents(documents, vocabulary, settings.extraction, cache=cache))
+    extractions, vocabulary, settings, cache = extracted(corpus, builtin=True)
     resolution, _ = kg.pipeline.resolve_concepts(extractions, vocabulary, settings, cache=cache)
     cache.close()
     total: Counter = Counter()
@@ -96,11 +107,7 @@ def counted_right(corpus: Path, top: int = 20) -> list[tuple[str, int, int]]:
 
 def why_missed(corpus: Path, terms: list[str]) -> dict[str, str]:
     """What stopped each term in discovery without the built-in vocabulary (``kg.discover.explain``)."""
-    documents, _ = kg.corpus.scan_corpus([corpus])
-    settings = kg.Settings(builtin_vocab=False)
-    vocabulary = kg.load_vocabulary(builtin=False)
-    cache = kg.extract.ExtractionCache(CACHE, vocabulary, settings.extraction)
-    extractions = list(kg.extract.extract_documents(documents, vocabulary, settings.extraction, cache=cache))
+    extractions, vocabulary, _, cache = extracted(corpus, builtin=False)
     reasons = explain(terms, extractions, vocabulary, pos_check=cache.noun_phrase_check)
     cache.close()
     return reasons
