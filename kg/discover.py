@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 
 from .keys import is_concept_key, make_key, slugify, split_key
 from .records import Extraction
-from .terms import BROAD_TERMS, GENERIC_WORDS, STOP_WORDS, is_single_term_word, looks_like_short_form, not_a_term
+from .terms import (
+    BROAD_TERMS,
+    GENERIC_WORDS,
+    STOP_WORDS,
+    is_single_term_word,
+    looks_coined,
+    looks_like_short_form,
+    not_a_term,
+)
 from .vocab import Concept, Vocabulary, normalize
 
 if TYPE_CHECKING:
@@ -177,13 +185,13 @@ def _usual_surface(forms: Counter) -> str:
 
 
 def _display(surface: str) -> str:
-    """A readable label for a discovered term: lowercase but for its abbreviations (a heading in capitals shouts
-    its long words).
+    """A readable label for a discovered term: lowercase but for its abbreviations and coined names (a heading in
+    capitals shouts its long words).
 
-    >>> _display("TECHNICAL AI ALIGNMENT"), _display("Constitutional AI")
-    ('technical AI alignment', 'constitutional AI')
+    >>> _display("TECHNICAL AI ALIGNMENT"), _display("Constitutional AI"), _display("OpenAI")
+    ('technical AI alignment', 'constitutional AI', 'OpenAI')
     """
-    return " ".join(w if looks_like_short_form(w) else w.lower() for w in surface.split())
+    return " ".join(w if looks_like_short_form(w) or looks_coined(w) else w.lower() for w in surface.split())
 
 
 def examples(keys: Iterable[str], extractions: Iterable[Extraction], per_key: int = EXAMPLES) -> dict[str, list]:

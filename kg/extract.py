@@ -43,6 +43,7 @@ from .terms import (
     is_candidate_token,
     is_joinable_token,
     is_single_term_word,
+    looks_coined,
     looks_like_short_form,
 )
 from .vocab import Vocabulary, normalize, normalize_word, surface_variants
@@ -620,6 +621,7 @@ def _around(sentence: str, surface: str) -> str:
 
 
 _NOUNS = ("NOUN", "PROPN")
+_NOUN_ENDINGS = ("ness", "ity", "ancy", "ency", "ism", "hood", "ship")
 
 
 def _noun_phrase_use(span: Span, *, compound: bool) -> bool:
@@ -629,7 +631,9 @@ def _noun_phrase_use(span: Span, *, compound: bool) -> bool:
         return False
     last = words[-1]
     if len(words) == 1 and not compound:  # a capitalized word is tagged PROPN in titles: only a common noun counts
-        return last.pos_ == "NOUN"
+        # or a word a noun by its shape: a coined name ("OpenAI"), or one whose ending makes nouns, which the small
+        # tagger misreads when rare ("helpfulness" as a verb)
+        return last.pos_ == "NOUN" or looks_coined(last.text) or last.lower_.endswith(_NOUN_ENDINGS)
     head = last.pos_ in _NOUNS or (last.tag_ == "VBG" and len(words) > 1 and words[-2].pos_ in _NOUNS)
     if compound:
         after = span.doc[span.end] if span.end < len(span.doc) else None

@@ -119,15 +119,37 @@ def not_a_term(words: list[str], forms: Counter, zipf_frequency: Callable[..., f
     titled = sum(n for form, n in written.items() if _titled(form))
     # A phrase in lowercase now and then is no name however often capitalized; a single word is capitalized at
     # every sentence start and as a label ("Corollary 2."), which says nothing of it.
-    if titled > sum(written.values()) / 2 and not (len(words) > 1 and _written_lowercase(written)):
-        if len(words) == 1:
+    total = sum(written.values())
+    if titled > total / 2 and not (len(words) > 1 and _written_lowercase(written)):
+        if len(words) > 1:
+            return "capitalized in most uses and never in lowercase, as a name is"
+        # A capital inside a word marks a name coined for a model, dataset or group ("OpenAI"), not a person's.
+        if 2 * sum(n for form, n in written.items() if looks_coined(form)) <= total:
             return "a single word capitalized in most uses"
-        return "capitalized in most uses and never in lowercase, as a name is"
     # Several common words make a term ("reward function", "decision theory"); one alone seldom does.
     if zipf_frequency is not None and len(words) == 1 and not is_single_term_word(words[0], zipf_frequency):
         zipf = zipf_frequency(words[0], "en")
         return f"a single word this common in general English (Zipf {zipf:.1f}) names no concept on its own"
     return None
+
+
+# A surname's particle before its capital: "MacAskill", "LeCun", "DeWitt" are people, not coined names.
+_SURNAME = re.compile(r"(?:Mac|Mc|De|Di|Du|La|Le|Van|Von)[A-Z][a-z]+")
+
+
+def looks_coined(word: str) -> bool:
+    """A word with a capital after a small letter inside it, as the field's coined names are written (models,
+    datasets, libraries, groups), with a run of three small letters (a short form with a small letter, "CoT",
+    "ReLU", is none), unless it is a surname after its particle.
+
+    >>> [looks_coined(w) for w in ["OpenAI", "TruthfulQA", "ImageNet", "LeCun", "Claude", "MDPs", "CoT", "ReLU"]]
+    [True, True, True, False, False, False, False, False]
+    """
+    return _CAMEL.search(word) is not None and _SYLLABLE.search(word) is not None and _SURNAME.fullmatch(word) is None
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_SYLLABLE = re.compile(r"[a-z]{3}")
 
 
 def looks_like_short_form(text: str) -> bool:

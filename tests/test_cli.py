@@ -251,17 +251,21 @@ def test_issue_13_a_build_collects_garbage_rarely_and_then_as_before(tmp_path, m
 def test_issue_15_suggest_says_why_a_term_is_or_is_not_a_concept(runner, turntrout):
     """For a term missing from the map, the step of discovery that stopped it, with its figures."""
     terms = ["corrigibility", "reward hacking", "deception", "Alex Turner", "epistemic status", "planning"]
+    terms += ["TruthfulQA", "sycophancy", "LeCun"]  # a coined name; a noun the small tagger misread; a surname
     arguments = ["suggest", str(turntrout), "--no-builtin-vocab", *(a for t in terms for a in ("--why", t))]
     result = runner.invoke(cli, arguments)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "corrigibility: discovered, 12th of 88 (140 uses in 18 documents)",
-        "reward hacking: 18 uses in 5 documents: its score ranks 269th; the 132 best are checked and 88 kept",
+        "reward hacking: 18 uses in 5 documents: its score ranks 273rd; the 132 best are checked and 88 kept",
         "deception: 34 uses in 10 documents: a single word used 15x as often here as in general English, where a word"
         " this common needs 100x",
         "Alex Turner: 9 uses in 8 documents: capitalized in most uses and never in lowercase, as a name is",
         "epistemic status: 4 uses in 2 documents: discovery asks for 3 uses in 3 documents",
         "planning: never a candidate: a single word this common in general English (Zipf 4.9)",
+        "TruthfulQA: discovered, 35th of 88 (76 uses in 6 documents)",
+        "sycophancy: discovered, 53rd of 88 (52 uses in 8 documents)",
+        "LeCun: 5 uses in 3 documents: a single word capitalized in most uses",
     ]
     known = runner.invoke(
         cli, ["suggest", str(turntrout), "--why", "reward hacking", "--why", "diamond shard", "--json"]

@@ -306,6 +306,21 @@ def test_issue_15_the_tagger_check_knows_gerund_heads_compounds_and_adjectives()
     assert noun_phrase_check(examples) == [True, True, True, False, True]
 
 
+def test_issue_15_the_tagger_check_trusts_a_word_s_shape_over_the_small_tagger():
+    """A single word passes when the tagger reads it as a common noun, or when its shape makes it a noun whatever
+    the tagger says: a coined name (tagged a proper noun) or an ending that makes nouns ("helpfulness", read as an
+    adjective before "circuitry" and as a verb in a list, failed on the shared corpus)."""
+    from kg.extract import noun_phrase_check
+
+    examples = [
+        [("The network's weights must encode helpfulness circuitry.", "helpfulness")],
+        [("We trained it on ImageNet last year.", "ImageNet")],
+        [("The effect was causal and strong.", "causal")],  # still no concept
+        [("Read the Corollary below.", "Corollary")],  # a capitalized label is no coined name
+    ]
+    assert noun_phrase_check(examples) == [True, True, False, False]
+
+
 def test_case_sensitive_names_are_not_everyday_words(extractor):
     text = "We ought to read Anthropic and Ought on the anthropic principle. Conjecture's team has a new conjecture."
     extraction = extractor.extract(doc(text))

@@ -196,6 +196,22 @@ def test_issue_15_a_capitalized_term_written_in_lowercase_now_and_then_is_no_nam
     assert not ok("corollary", {"Corollary": 7, "corollary": 3})  # a single word: a label, at sentence starts
 
 
+def test_issue_15_a_coined_name_is_a_term_and_a_capitalized_word_or_surname_is_not():
+    """A capital inside a word marks the field's coined names of models, datasets and groups (on the shared
+    corpus: OpenAI, TruthfulQA, ImageNet, AlphaGo, TransformerLens); a word capitalized without one is a person, a
+    place or a label, as is a surname after its particle; a short form with a small letter is a short form."""
+    from wordfreq import zipf_frequency
+
+    def ok(term, forms):
+        return is_term(term.split(), Counter(forms), zipf_frequency)
+
+    assert ok("openai", {"OpenAI": 165}) and ok("truthfulqa", {"TruthfulQA": 83})
+    assert ok("imagenet", {"ImageNet": 42, "Imagenet": 6})
+    assert not ok("anthropic", {"Anthropic": 197, "anthropic": 27})
+    assert not ok("lecun", {"LeCun": 14}) and not ok("macaskill", {"MacAskill": 9})
+    assert not ok("cot", {"CoT": 58, "CoTs": 18})
+
+
 def test_issue_15_a_term_used_mostly_by_its_short_form_is_judged_by_its_written_out_uses():
     """ "MDP" is capitals whatever "Markov decision process" is: it neither makes the term a Title Case name nor
     names the concept, and the part-of-speech check reads distinct sentences with the term written out (three
