@@ -381,18 +381,20 @@ def _settle(simple: nx.Graph, found: list[set[str]]) -> tuple[list[set[str]], se
 def community_names(graph: nx.MultiDiGraph, simple: nx.Graph, communities: list[set[str]]) -> list[str]:
     """Each community named by its three most distinctive members.
 
-    A member's distinctiveness is the share of its edge weight that stays inside the community, times its
-    specificity (log of documents over the documents it occurs in), times its salience (log of its mentions):
-    concepts the whole field uses ("AI alignment") are everywhere, so they rarely name a community.
+    A member's distinctiveness is its edge weight inside the community (how much of the community is built around
+    it), times the share of its weight that stays there (how much it belongs to this community and no other), times
+    its specificity (log of documents over the documents it occurs in). Concepts the whole field uses ("AI
+    alignment") are tied to every community, so they rarely name one; nor do rare concepts at a community's edge
+    ("decision-square", two partners in a community of 197, named one on the whole shared corpus when salience
+    stood where the weight inside now does).
     """
     documents = max(int(graph.graph.get("documents", 1)), 1)
 
     def distinctiveness(node: str, members: set[str]) -> float:
-        data = graph.nodes[node]
         total = sum(d["weight"] for d in simple[node].values())
         inside = sum(d["weight"] for other, d in simple[node].items() if other in members)
         share = inside / total if total else 0.0
-        return share * math.log(documents / max(data.get("doc_count", 1), 1) + 1) * math.log1p(data.get("count", 1))
+        return inside * share * math.log(documents / max(graph.nodes[node].get("doc_count", 1), 1) + 1)
 
     names = []
     for members in communities:

@@ -5,6 +5,7 @@ import yaml
 from conftest import ROOT
 
 from kg.evaluate import score_links
+from kg.graph import concept_subgraph
 from kg.terms import is_boilerplate
 
 PAIRS = [tuple(p) for p in yaml.safe_load((ROOT / "tests" / "fixtures" / "related_pairs.yaml").read_text())["pairs"]]
@@ -44,6 +45,23 @@ def test_issue_11_community_names_are_not_field_wide_hubs(request, corpus):
     hubs = {d["label"] for _, d in sorted(concepts.items(), key=lambda kv: -kv[1]["doc_count"])[:10]}
     for label in {d["community_label"] for d in concepts.values()}:
         assert not set(label.split(" / ")[1:]) & hubs, label  # a hub may lead a name only as its most distinctive
+
+
+@pytest.mark.parametrize("corpus", ["turntrout", "whole"])
+def test_issue_11_communities_are_named_by_members_they_are_built_around(request, corpus):
+    """Each concept naming a community of 20 or more has as many partners inside it as its median member at least
+    (named by salience, a rare concept at the edge named two: "decision-square" with 2 partners of 197)."""
+    graph = request.getfixturevalue(corpus).graph if corpus == "turntrout" else request.getfixturevalue("whole")
+    simple = concept_subgraph(graph)
+    by_label = {d["label"]: n for n, d in _concepts(graph).items()}
+    members: dict[int, set] = {}
+    for node, data in _concepts(graph).items():
+        members.setdefault(data["community"], set()).add(node)
+    for group in (m for m in members.values() if len(m) >= 20):
+        partners = {n: sum(other in group for other in simple[n]) for n in group}
+        median = sorted(partners.values())[len(group) // 2]
+        label = graph.nodes[next(iter(group))]["community_label"]
+        assert all(partners[by_label[name]] >= median for name in label.split(" / ")), (label, median)
 
 
 @pytest.mark.parametrize("corpus", ["turntrout", "whole"])
