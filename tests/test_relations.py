@@ -85,3 +85,23 @@ def test_issue_11_edges_say_how_much_more_often_than_chance(whole):
         if key == "co_occurs":
             assert 0 < data["weight"] == data["association"] <= 1 and data["g2"] >= 0 and data["evidence"]
             assert data["lift"] > 0 if data["count"] else (data["lift"] == 0 and data["documents"] >= 1)
+
+
+@pytest.mark.parametrize("corpus", ["turntrout", "whole"])
+def test_issue_13_betweenness_counted_at_once_is_networkx_s(request, corpus):
+    """kg's betweenness (all paths from a batch of sources counted as matrix products) is networkx's, node for
+    node: every source on TurnTrout, and on the whole corpus the 500 sampled ones as the build samples them
+    (networkx scales sampled sources as kg does since 3.5)."""
+    import networkx as nx
+
+    from kg.graph import betweenness_centrality
+
+    graph = request.getfixturevalue(corpus).graph if corpus == "turntrout" else request.getfixturevalue("whole")
+    simple = concept_subgraph(graph)
+    k = 500 if corpus == "whole" else None
+    if k and tuple(int(p) for p in nx.__version__.split(".")[:2]) < (3, 5):
+        pytest.skip(f"networkx {nx.__version__} scales sampled sources otherwise")
+    ours = betweenness_centrality(simple, k=k, seed=42)
+    theirs = nx.betweenness_centrality(simple, k=k, seed=42, weight=None)
+    assert list(ours) == list(theirs) and max(abs(ours[n] - theirs[n]) for n in simple) < 1e-12
+    assert sum(v > 0 for v in ours.values()) > len(ours) / 2
